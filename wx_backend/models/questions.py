@@ -1,0 +1,48 @@
+"""What workers asked and what the service did: the question log and user events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Float, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, CreatedAtMixin
+
+
+class QuestionRecord(CreatedAtMixin, Base):
+    """One question as answered, recorded once even when WeChat retries the message."""
+
+    __tablename__ = "question_log"
+    __table_args__ = (Index("ix_question_log_topic_created", "topic", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # MsgId for official-account messages, a request id elsewhere: the unique key is what
+    # makes a retried delivery count once.
+    message_key: Mapped[str] = mapped_column(String(128), unique=True)
+    reply_id: Mapped[str] = mapped_column(String(32), unique=True)
+    channel: Mapped[str] = mapped_column(String(20), index=True)
+    source: Mapped[str | None] = mapped_column(String(64), index=True)
+    user_pseudonym: Mapped[str] = mapped_column(String(64), index=True)
+    message_type: Mapped[str] = mapped_column(String(16))
+    # Scrubbed of phone, ID-card and bank-card numbers and names; NULL once purged.
+    text: Mapped[str | None] = mapped_column(Text)
+    topic: Mapped[str | None] = mapped_column(String(32))
+    entry_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    score: Mapped[float | None] = mapped_column(Float)
+    outcome: Mapped[str] = mapped_column(String(16), index=True)
+    feedback: Mapped[str | None] = mapped_column(String(16))
+    feedback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UserEvent(CreatedAtMixin, Base):
+    """A follow, unfollow, QR scan or landing-page visit, for attribution and reach."""
+
+    __tablename__ = "user_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(128), unique=True)
+    user_pseudonym: Mapped[str] = mapped_column(String(64), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    event: Mapped[str] = mapped_column(String(20), index=True)
+    source: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -1,0 +1,1 @@
+"""Blueprints, one per audience: wechat (XML), api (mini-program JSON), admin (staff), web (H5)."""

@@ -1,0 +1,1 @@
+"""What workers ask, and where: the question log, privacy, aggregates and warnings."""

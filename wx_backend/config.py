@@ -58,6 +58,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ATTRIBUTION_DAYS", int, 30, "days a worksite scan attributes a user"),
     Setting("MAX_BODY_BYTES", int, 64 * 1024, "largest /wechat request body accepted"),
     Setting("TIMESTAMP_TOLERANCE", int, 300, "seconds a WeChat timestamp may be off"),
+    Setting("API_TOKEN_TTL", int, 7200, "seconds a mini-program bearer token stays valid"),
+    Setting("API_RATE_USER", int, 30, "mini-program requests a minute per user"),
+    Setting("API_RATE_IP", int, 120, "mini-program requests a minute per IP address"),
 )
 
 
@@ -117,7 +120,8 @@ def validate(config: Mapping[str, Any]) -> None:
         raise ConfigError(f"PUFA_REDIS_URL: must be a redis:// URL, got {redis_url!r}")
     if not config.get("TESTING") and not config.get("SECRET_KEY"):
         raise ConfigError("PUFA_SECRET_KEY: required (or run `pufa serve` for demo mode)")
-    for name in ("LOG_RETENTION_DAYS", "ATTRIBUTION_DAYS", "MAX_BODY_BYTES", "WORKERS"):
+    for name in ("LOG_RETENTION_DAYS", "ATTRIBUTION_DAYS", "MAX_BODY_BYTES", "WORKERS",
+                 "API_TOKEN_TTL", "API_RATE_USER", "API_RATE_IP"):
         if int(config.get(name, 1)) < 1:
             raise ConfigError(f"PUFA_{name}: must be at least 1")
 

@@ -1,0 +1,148 @@
+"""The matcher: normalise → tokenise → search three channel indexes → fuse → decide."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from wx_backend.matching.dictionaries import load_dictionaries
+from wx_backend.matching.index import ChannelHits, ChannelIndex
+from wx_backend.matching.scope import ScopeDetector
+from wx_backend.matching.text import Normalizer
+from wx_backend.matching.tokenize import Tokenizer
+from wx_backend.matching.types import Candidate, Decision, Document, Thresholds
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How the channels are fused; tuned on the dev set."""
+
+    word: float = 0.55
+    bigram: float = 0.3
+    pinyin: float = 0.15
+    # Per channel: score = P**precision × R**(1 - precision), where P is the share of the
+    # stored sentence's weight the query matched and R the share of the query's IDF matched.
+    precision: float = 0.5
+
+
+class Matcher:
+    """Rank FAQ entries for a question; all work happens in build(), queries are read-only."""
+
+    def __init__(self, documents: Sequence[Document], tokenizer: Tokenizer,
+                 scope: ScopeDetector, thresholds: Thresholds, weights: Weights) -> None:
+        self._documents = tuple(documents)
+        self._tokenizer = tokenizer
+        self._scope = scope
+        self.thresholds = thresholds
+        self.weights = weights
+        owners: list[int] = []
+        words: list[list[str]] = []
+        bigrams: list[list[str]] = []
+        pinyin: list[list[str]] = []
+        for index, doc in enumerate(self._documents):
+            seen: set[str] = set()
+            for text in (doc.question, *doc.similar, " ".join(doc.keywords)):
+                normalized, w, b, p = tokenizer.features(text)
+                if not w or normalized in seen:
+                    continue
+                seen.add(normalized)
+                owners.append(index)
+                words.append(w)
+                bigrams.append(b)
+                pinyin.append(p)
+        self._owner = np.asarray(owners, dtype=np.int32)
+        self._words = ChannelIndex(words)
+        self._bigrams = ChannelIndex(bigrams)
+        self._pinyin = ChannelIndex(pinyin)
+
+    @classmethod
+    def build(cls, documents: Sequence[Document], *, cache_dir: Path | None = None,
+              dictionaries_dir: Path | None = None,
+              thresholds: Thresholds | None = None, weights: Weights | None = None) -> Matcher:
+        """Load dictionaries, start the tokenizer and index every document, up front."""
+        ids = [doc.id for doc in documents]
+        if len(set(ids)) != len(ids):
+            raise ValueError("document ids must be unique")
+        dictionaries = load_dictionaries(dictionaries_dir)
+        normalizer = Normalizer(dictionaries)
+        tokenizer = Tokenizer(dictionaries, normalizer, cache_dir)
+        scope = ScopeDetector(dictionaries.out_of_domain, dictionaries.labor_anchors)
+        return cls(documents, tokenizer, scope, thresholds or Thresholds(), weights or Weights())
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    def normalize(self, text: str) -> str:
+        """Return the canonical text the engine matches on."""
+        return self._tokenizer.normalize(text)
+
+    def tokens(self, text: str) -> list[str]:
+        """Return the word tokens of text (for diagnostics and tests)."""
+        return self._tokenizer.features(text)[1]
+
+    def _channel(self, index: ChannelIndex, tokens: list[str]) -> ChannelHits:
+        return index.search(tokens)
+
+    def _score(self, text: str) -> tuple[str, list[tuple[int, float]]]:
+        normalized, words, bigrams, pinyin = self._tokenizer.features(text)
+        if not words:
+            return normalized, []
+        w = self.weights
+        channels = [
+            (self._words, words, w.word),
+            (self._bigrams, bigrams, w.bigram),
+            (self._pinyin, pinyin, w.pinyin),
+        ]
+        hits = [(index, index.search(tokens), weight) for index, tokens, weight in channels]
+        union = np.unique(np.concatenate([h.sentences for _, h, _ in hits]))
+        if union.size == 0:
+            return normalized, []
+        fused = np.zeros(union.size, dtype=np.float64)
+        for index, h, weight in hits:
+            if h.sentences.size == 0 or h.query_idf <= 0:
+                continue
+            position = np.searchsorted(union, h.sentences)
+            precision = h.weight / np.maximum(index.self_weight[h.sentences], 1e-9)
+            recall = h.idf / h.query_idf
+            score = np.power(np.minimum(precision, 1.0), w.precision) * np.power(
+                np.minimum(recall, 1.0), 1.0 - w.precision)
+            fused[position] += weight * score
+        entries = self._owner[union]
+        order = np.argsort(-fused, kind="stable")
+        _, first = np.unique(entries[order], return_index=True)
+        best = order[np.sort(first)]  # best sentence per entry, in descending score
+        ranked = sorted(((int(entries[i]), float(fused[i])) for i in best),
+                        key=lambda pair: -pair[1])
+        return normalized, ranked
+
+    def rank(self, text: str, limit: int = 5) -> list[Candidate]:
+        """Return up to limit entries, best first, with fused scores in [0, 1]."""
+        _, ranked = self._score(text)
+        return [self._candidate(index, score) for index, score in ranked[:limit]]
+
+    def _candidate(self, index: int, score: float) -> Candidate:
+        doc = self._documents[index]
+        return Candidate(doc.id, doc.topic, round(score, 4))
+
+    def out_of_domain_evidence(self, text: str) -> float:
+        """Return the out-of-domain evidence for text (positive: not a labor matter)."""
+        return self._scope.evidence(text)
+
+    def decide(self, text: str) -> Decision:
+        """Answer, offer choices, fall back, or decline a non-labor question."""
+        t = self.thresholds
+        normalized, ranked = self._score(text)
+        candidates = tuple(self._candidate(i, s) for i, s in ranked[: max(t.max_choices, 5)])
+        if self._scope.evidence(text) >= t.out_of_scope:
+            return Decision("out_of_scope", candidates[: t.max_choices], normalized)
+        if not candidates or candidates[0].score < t.choices:
+            return Decision("fallback", candidates[: t.max_choices], normalized)
+        top = candidates[0].score
+        second = candidates[1].score if len(candidates) > 1 else 0.0
+        if top >= t.answer and top - second >= t.margin:
+            return Decision("answer", candidates[:1], normalized)
+        close = tuple(c for c in candidates if c.score >= top * t.choice_ratio)
+        return Decision("choices", close[: t.max_choices], normalized)

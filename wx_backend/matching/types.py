@@ -1,0 +1,49 @@
+"""The engine's input and output types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Outcome = Literal["answer", "choices", "fallback", "out_of_scope"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One FAQ entry as the engine sees it."""
+
+    id: str
+    topic: str
+    question: str
+    similar: tuple[str, ...]
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One ranked entry; score is the fused similarity in [0, 1]."""
+
+    entry_id: str
+    topic: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do with a question: answer, offer choices, fall back, or decline."""
+
+    outcome: Outcome
+    candidates: tuple[Candidate, ...]
+    normalized_text: str
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision thresholds, tuned on the dev set (see bench/eval_engine.py)."""
+
+    answer: float = 0.5  # top score needed to answer directly
+    margin: float = 0.08  # and its lead over the next different entry
+    choices: float = 0.3  # top score needed to offer choices
+    choice_ratio: float = 0.75  # a choice must score at least this share of the top score
+    max_choices: int = 3
+    out_of_scope: float = 1.0  # out-of-domain evidence needed to decline

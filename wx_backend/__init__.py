@@ -13,6 +13,7 @@ from . import config as settings
 from .db import db
 from .extensions import init_services
 from .site import load_site
+from .staff import auth as staff_auth
 from .store import Store, store_from_url
 
 
@@ -32,10 +33,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     content_dir = Path(app.config["CONTENT_DIR"])
     init_services(app, store, load_site(content_dir, app.config["SITE"]))
     db.init_app(app)
+    staff_auth.init_app(app)
 
-    from .views import health
+    from .views import admin, health
 
     app.register_blueprint(health.bp)
+    app.register_blueprint(admin.bp)
     return app
 
 

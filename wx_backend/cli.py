@@ -93,6 +93,15 @@ def db_check_command() -> None:
     click.echo("models and migrations agree")
 
 
+def _add_staff_and_publishing_commands() -> None:
+    from .staff.commands import users_group
+
+    cli.add_command(users_group)
+
+
+_add_staff_and_publishing_commands()
+
+
 def main() -> None:
     """Console entry point: with nothing configured, run in demo mode with kept secrets."""
     if settings.is_unconfigured(os.environ):

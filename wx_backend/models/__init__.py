@@ -4,7 +4,6 @@ from .base import Base
 from .publishing import Case, CaseVersion
 from .questions import QuestionRecord, UserEvent
 from .staff import AuditLog, StaffUser
-from .worksites import WarningChange, Worksite, WorksiteWarning
 
 __all__ = [
     "AuditLog",
@@ -14,7 +13,4 @@ __all__ = [
     "QuestionRecord",
     "StaffUser",
     "UserEvent",
-    "WarningChange",
-    "Worksite",
-    "WorksiteWarning",
 ]

@@ -56,6 +56,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WORKERS", int, 2, "server worker processes for `pufa serve`"),
     Setting("LOG_RETENTION_DAYS", int, 180, "days to keep raw question text"),
     Setting("ATTRIBUTION_DAYS", int, 30, "days a worksite scan attributes a user"),
+    Setting("WECHAT_SERVICE_ACCOUNT", bool, False,
+            "the account is a verified service account (permanent parametric QR codes)"),
+    Setting("WARNING_DAYS", int, 14, "rolling window of the wage-arrears early warning, days"),
+    Setting("WARNING_BLUE", int, 2, "distinct workers asking about unpaid wages: blue level"),
+    Setting("WARNING_YELLOW", int, 5, "distinct workers asking about unpaid wages: yellow level"),
+    Setting("WARNING_RED", int, 10, "distinct workers asking about unpaid wages: red level"),
     Setting("MAX_BODY_BYTES", int, 64 * 1024, "largest /wechat request body accepted"),
     Setting("TIMESTAMP_TOLERANCE", int, 300, "seconds a WeChat timestamp may be off"),
     Setting("API_TOKEN_TTL", int, 7200, "seconds a mini-program bearer token stays valid"),
@@ -124,6 +130,22 @@ def validate(config: Mapping[str, Any]) -> None:
                  "API_TOKEN_TTL", "API_RATE_USER", "API_RATE_IP"):
         if int(config.get(name, 1)) < 1:
             raise ConfigError(f"PUFA_{name}: must be at least 1")
+    _validate_warning_levels(config)
+
+
+def _validate_warning_levels(config: Mapping[str, Any]) -> None:
+    """The wage-arrears warning thresholds must be whole numbers rising blue -> yellow -> red."""
+    names = ("WARNING_DAYS", "WARNING_BLUE", "WARNING_YELLOW", "WARNING_RED")
+    values = [int(config.get(name, 1)) for name in names]
+    for name, value in zip(names, values, strict=True):
+        if value < 1:
+            raise ConfigError(f"PUFA_{name}: must be at least 1")
+    _, blue, yellow, red = values
+    if not blue <= yellow <= red:
+        raise ConfigError(
+            "PUFA_WARNING_BLUE, PUFA_WARNING_YELLOW, PUFA_WARNING_RED: must rise "
+            f"(blue <= yellow <= red), got {blue}, {yellow}, {red}"
+        )
 
 
 def ensure_demo_secrets(instance_path: Path) -> dict[str, str]:

@@ -9,11 +9,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..db import db
 from ..models import QuestionRecord, UserEvent
+from ..models.base import utcnow
+from ..models.questions import local_day
 from .privacy import pseudonym, scrub
+
+HELPFUL = "helpful"
+NOT_HELPFUL = "not_helpful"
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +41,10 @@ class QuestionEvent:
 
 def record_question(secret_key: str, event: QuestionEvent) -> bool:
     """Store one answered question; False when it was already stored or storage failed."""
+    now = utcnow()
     record = QuestionRecord(
+        created_at=now,
+        day=local_day(now),
         message_key=event.message_key,
         reply_id=event.reply_id,
         channel=event.channel,
@@ -65,6 +74,26 @@ def record_user_event(
             source=source,
         )
     )
+
+
+def record_feedback(reply_id: str, helpful: bool) -> bool:
+    """Mark the question answered by reply `reply_id` helpful or not; False if no such reply.
+
+    A worker may change their mind: the latest feedback counts.
+    """
+    session = db.session
+    try:
+        result = session.execute(
+            update(QuestionRecord)
+            .where(QuestionRecord.reply_id == reply_id)
+            .values(feedback=HELPFUL if helpful else NOT_HELPFUL, feedback_at=utcnow())
+        )
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        log.exception("could not record feedback for reply %s", reply_id)
+        return False
+    return bool(getattr(result, "rowcount", 0))
 
 
 def _insert(row: QuestionRecord | UserEvent) -> bool:

@@ -4,6 +4,7 @@ from .base import Base
 from .publishing import Case, CaseVersion
 from .questions import QuestionRecord, UserEvent
 from .staff import AuditLog, StaffUser
+from .worksites import WarningChange, Worksite, WorksiteWarning
 
 __all__ = [
     "AuditLog",
@@ -13,4 +14,7 @@ __all__ = [
     "QuestionRecord",
     "StaffUser",
     "UserEvent",
+    "WarningChange",
+    "Worksite",
+    "WorksiteWarning",
 ]

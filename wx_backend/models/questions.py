@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, Float, Index, String, Text
+from sqlalchemy import Date, DateTime, Float, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, CreatedAtMixin
+
+# All of China keeps one clock; the dashboard's "per day" means the bureau's calendar day.
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def local_day(moment: datetime | None = None) -> date:
+    """The bureau's calendar day of a moment (default: now)."""
+    return (moment or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ).date()
 
 
 class QuestionRecord(CreatedAtMixin, Base):
     """One question as answered, recorded once even when WeChat retries the message."""
 
     __tablename__ = "question_log"
-    __table_args__ = (Index("ix_question_log_topic_created", "topic", "created_at"),)
+    __table_args__ = (
+        Index("ix_question_log_topic_created", "topic", "created_at"),
+        # Covering indexes for the dashboard: every aggregate reads a day range of these
+        # columns only, so neither database has to touch the table rows.
+        Index(
+            "ix_question_log_dashboard",
+            "day", "topic", "source", "outcome", "feedback", "user_pseudonym",
+        ),
+        Index("ix_question_log_warning", "topic", "day", "source", "user_pseudonym"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # MsgId for official-account messages, a request id elsewhere: the unique key is what
@@ -33,6 +51,8 @@ class QuestionRecord(CreatedAtMixin, Base):
     outcome: Mapped[str] = mapped_column(String(16), index=True)
     feedback: Mapped[str | None] = mapped_column(String(16))
     feedback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Local calendar day of created_at, stored so aggregates group without date arithmetic.
+    day: Mapped[date] = mapped_column(Date, default=local_day)
 
 
 class UserEvent(CreatedAtMixin, Base):

@@ -67,6 +67,7 @@ class FaqCatalog:
     topics: tuple[Topic, ...]
     entries: tuple[FaqEntry, ...]
     missing_files: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # only when loaded with strict=False: what was skipped
     _by_id: dict[str, FaqEntry] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -133,6 +134,7 @@ def load_catalog(
     *,
     require_all_files: bool = False,
     enforce_minimum: bool = False,
+    strict: bool = True,
 ) -> FaqCatalog:
     """Load every topic file that exists; raise ContentError listing every problem found.
 
@@ -156,24 +158,31 @@ def load_catalog(
             if require_all_files:
                 problems.append(f"{_show(path)}: missing (topic {topic.name})")
             continue
-        file_entries = _load_topic_file(path, topic, laws, problems, seen)
+        try:
+            file_entries = _load_topic_file(path, topic, laws, problems, seen)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            continue
         if enforce_minimum and len(file_entries) < topic.minimum:
             problems.append(
                 f"{_show(path)}: {len(file_entries)} entries, topic minimum is {topic.minimum}"
             )
         entries.extend(file_entries)
     ids = {e.id for e in entries}
+    absent = [t for t in topics if t.file in missing]
     for entry in entries:
         for target in entry.related:
             if target == entry.id:
                 problems.append(f"{seen[entry.id]}: entry {entry.id}: related: refers to itself")
+            elif _looks_like_faq_id(target, absent) and not require_all_files:
+                continue  # points into a topic file that is not written yet
             elif _looks_like_faq_id(target, topics) and target not in ids:
                 problems.append(
                     f"{seen[entry.id]}: entry {entry.id}: related: unknown entry id {target!r}"
                 )
-    if problems:
+    if problems and strict:
         raise ContentError(problems)
-    return FaqCatalog(topics, tuple(entries), tuple(missing))
+    return FaqCatalog(topics, tuple(entries), tuple(missing), tuple(problems))
 
 
 def _looks_like_faq_id(value: str, topics: Sequence[Topic]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable
 
 import zhconv
@@ -68,10 +69,19 @@ def char_normalize(text: str) -> str:
     return _NUMERAL_RE.sub(_numeral, text)
 
 
+def preload_script_tables() -> None:
+    """Load zhconv's conversion tables now (at build time, before any fork)."""
+    with warnings.catch_warnings():
+        # zhconv 1.4 reads its JSON table without closing the file.
+        warnings.simplefilter("ignore", ResourceWarning)
+        zhconv.convert("", "zh-cn")
+
+
 class Normalizer:
     """Turn a question into canonical text; pure and thread-safe once built."""
 
     def __init__(self, dictionaries: Dictionaries) -> None:
+        preload_script_tables()
         self._synonyms: dict[str, str] = {}
         for variant, canonical in dictionaries.synonyms.items():
             self._synonyms[char_normalize(variant)] = char_normalize(canonical)

@@ -1,0 +1,1 @@
+"""The mini-program's JSON API (/api/v1): schemas, tokens, rate limits, OpenAPI."""

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 from . import config as settings
+from . import publishing
 from .db import db
 from .extensions import init_services
 from .site import load_site
@@ -34,11 +35,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     init_services(app, store, load_site(content_dir, app.config["SITE"]))
     db.init_app(app)
     staff_auth.init_app(app)
+    publishing.init_app(app)
 
-    from .views import admin, health
+    from .views import admin, admin_cases, cases, health
 
     app.register_blueprint(health.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_cases.bp)
+    app.register_blueprint(cases.bp)
     return app
 
 

@@ -93,10 +93,19 @@ def db_check_command() -> None:
     click.echo("models and migrations agree")
 
 
+@cli.group("content")
+def content_group() -> None:
+    """Content folders (faq/, cases_explained/, content/) and the database."""
+
+
 def _add_staff_and_publishing_commands() -> None:
+    from .publishing.commands import cases_group, content_sync_command, sync_cases_at_start
     from .staff.commands import users_group
 
     cli.add_command(users_group)
+    cli.add_command(cases_group)
+    content_group.add_command(content_sync_command)
+    startup_step(sync_cases_at_start)
 
 
 _add_staff_and_publishing_commands()

@@ -37,12 +37,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     staff_auth.init_app(app)
     publishing.init_app(app)
 
-    from .views import admin, admin_cases, cases, health
+    from .views import admin, admin_cases, cases, health, web, wechat
 
     app.register_blueprint(health.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_cases.bp)
     app.register_blueprint(cases.bp)
+    app.register_blueprint(wechat.bp)
+    app.register_blueprint(web.bp)
     return app
 
 

@@ -45,7 +45,19 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(cases.bp)
     app.register_blueprint(wechat.bp)
     app.register_blueprint(web.bp)
+    _register_analytics(app)
     return app
+
+
+def _register_analytics(app: Flask) -> None:
+    """The dashboard, the worksite admin and the public worksite landing pages."""
+    from .analytics import views as analytics_views
+    from .worksites import admin as worksites_admin
+    from .worksites import landing
+
+    app.register_blueprint(analytics_views.bp)
+    app.register_blueprint(worksites_admin.bp)
+    app.register_blueprint(landing.bp)
 
 
 def _derive_defaults(app: Flask) -> None:

@@ -111,6 +111,18 @@ def _add_staff_and_publishing_commands() -> None:
 _add_staff_and_publishing_commands()
 
 
+def _add_analytics_commands() -> None:
+    from .analytics.commands import log_group, purge_at_start, report_command, warnings_group
+    from .worksites.commands import qr_group, worksites_group
+
+    for command in (log_group, report_command, warnings_group, worksites_group, qr_group):
+        cli.add_command(command)
+    startup_step(purge_at_start)
+
+
+_add_analytics_commands()
+
+
 def main() -> None:
     """Console entry point: with nothing configured, run in demo mode with kept secrets."""
     if settings.is_unconfigured(os.environ):

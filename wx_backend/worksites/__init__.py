@@ -1,0 +1,1 @@
+"""Worksites: the registry, their QR codes, printable posters and public landing pages."""

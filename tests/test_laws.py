@@ -103,7 +103,8 @@ def test_parse_citation_with_paragraph_and_item() -> None:
     assert str(parse_citation("《刑法》第二百七十六条之一")) == "《刑法》第二百七十六条之一"
 
 
-@pytest.mark.parametrize("text", ["工伤保险条例第十七条", "《工伤保险条例》17条", "《工伤保险条例》第十七"])
+@pytest.mark.parametrize(
+    "text", ["工伤保险条例第十七条", "《工伤保险条例》17条", "《工伤保险条例》第十七"])
 def test_parse_citation_rejects_other_shapes(text: str) -> None:
     with pytest.raises(ValueError):
         parse_citation(text)

@@ -144,7 +144,7 @@ def test_commute_accident_with_work_link_stays_in_scope(matcher: Matcher) -> Non
 def test_close_call_offers_choices(tmp_path: Path) -> None:
     docs = [
         Document("a-01", "t", "工伤认定要带什么材料", ("工伤认定材料清单",), ("工伤认定", "材料")),
-        Document("a-02", "t", "工伤认定去哪里申请", ("工伤认定在哪里办",), ("工伤认定", "地点")),
+        Document("a-02", "t", "工伤认定要交什么费用", ("工伤认定费用清单",), ("工伤认定", "费用")),
     ]
     matcher = Matcher.build(docs, cache_dir=tmp_path)
     decision = matcher.decide("工伤认定")

@@ -26,9 +26,9 @@ def format_report(reports: Sequence[EvalReport]) -> str:
         return ""
     first = reports[0]
     rows: list[tuple[str, int, list[TopicFigures | None]]] = []
-    for figures in first.topics:
-        row = [next((t for t in r.topics if t.topic == figures.topic), None) for r in reports]
-        rows.append((figures.topic, figures.count, row))
+    for topic in first.topics:
+        row = [next((t for t in r.topics if t.topic == topic.topic), None) for r in reports]
+        rows.append((topic.topic, topic.count, row))
     rows.append(("全部（范围内）", first.overall.count, [r.overall for r in reports]))
     name_w = max(_width(name) for name, _, _ in rows) + 2
     header = _pad("topic", name_w) + "   n"

@@ -62,7 +62,7 @@ def article_number(numeral: str, suffix: str | None = None) -> str:
 
 
 def article_label(number: str) -> str:
-    """Return the statute label of an article key: "17" → 第十七条, "276之一" → 第二百七十六条之一."""
+    """Return the statute label of an article key: "17" → 第十七条."""
     match = re.fullmatch(r"(\d+)(之.)?", number)
     if not match:
         raise ValueError(f"not an article number: {number!r}")

@@ -164,9 +164,9 @@ class LawLibrary:
             self._names[statute.title] = statute
             self._names[statute.short_title] = statute
         for alias, target in ALIASES.items():
-            statute = self._names.get(target)
-            if statute is not None and alias not in self._names:
-                self._names[alias] = statute
+            aliased = self._names.get(target)
+            if aliased is not None and alias not in self._names:
+                self._names[alias] = aliased
         # Longest names first so 劳动合同法实施条例 wins over 劳动合同法 in free text.
         names = sorted(self._names, key=len, reverse=True)
         self._reference_re = re.compile(

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from wx_backend.matching.dictionaries import load_dictionaries
-from wx_backend.matching.index import ChannelHits, ChannelIndex
+from wx_backend.matching.index import ChannelIndex
 from wx_backend.matching.scope import ScopeDetector
 from wx_backend.matching.text import Normalizer
 from wx_backend.matching.tokenize import Tokenizer
@@ -20,12 +20,16 @@ from wx_backend.matching.types import Candidate, Decision, Document, Thresholds
 class Weights:
     """How the channels are fused; tuned on the dev set."""
 
-    word: float = 0.55
+    word: float = 0.5
     bigram: float = 0.3
-    pinyin: float = 0.15
+    pinyin: float = 0.2
     # Per channel: score = P**precision × R**(1 - precision), where P is the share of the
     # stored sentence's weight the query matched and R the share of the query's IDF matched.
-    precision: float = 0.5
+    precision: float = 0.4
+    # Added to every sentence of an entry: the share of the query's IDF found anywhere in the
+    # entry (all its questions and keywords together) — helps long, narrative questions whose
+    # words are spread over several of an entry's similar questions.
+    entry: float = 0.3
 
 
 class Matcher:
@@ -54,7 +58,12 @@ class Matcher:
                 bigrams.append(b)
                 pinyin.append(p)
         self._owner = np.asarray(owners, dtype=np.int32)
+        self._per_entry = int(np.bincount(self._owner).max()) if owners else 1
         self._words = ChannelIndex(words)
+        pooled: list[list[str]] = [[] for _ in self._documents]
+        for owner, tokens in zip(owners, words, strict=True):
+            pooled[owner].extend(tokens)
+        self._entries = ChannelIndex([sorted(set(tokens)) for tokens in pooled])
         self._bigrams = ChannelIndex(bigrams)
         self._pinyin = ChannelIndex(pinyin)
 
@@ -83,10 +92,7 @@ class Matcher:
         """Return the word tokens of text (for diagnostics and tests)."""
         return self._tokenizer.features(text)[1]
 
-    def _channel(self, index: ChannelIndex, tokens: list[str]) -> ChannelHits:
-        return index.search(tokens)
-
-    def _score(self, text: str) -> tuple[str, list[tuple[int, float]]]:
+    def _score(self, text: str, limit: int) -> tuple[str, list[tuple[int, float]]]:
         normalized, words, bigrams, pinyin = self._tokenizer.features(text)
         if not words:
             return normalized, []
@@ -110,18 +116,33 @@ class Matcher:
             score = np.power(np.minimum(precision, 1.0), w.precision) * np.power(
                 np.minimum(recall, 1.0), 1.0 - w.precision)
             fused[position] += weight * score
-        entries = self._owner[union]
-        order = np.argsort(-fused, kind="stable")
-        _, first = np.unique(entries[order], return_index=True)
-        best = order[np.sort(first)]  # best sentence per entry, in descending score
-        ranked = sorted(((int(entries[i]), float(fused[i])) for i in best),
-                        key=lambda pair: -pair[1])
+        if w.entry > 0:
+            entry_hits = self._entries.search(words)
+            if entry_hits.sentences.size and entry_hits.query_idf > 0:
+                coverage = np.zeros(len(self._documents), dtype=np.float64)
+                coverage[entry_hits.sentences] = entry_hits.idf / entry_hits.query_idf
+                fused += w.entry * coverage[self._owner[union]]
+        # Only the best sentences can hold the best entries: an entry has at most
+        # _per_entry sentences, so the top limit × _per_entry sentences cover the top entries.
+        keep = min(fused.size, limit * self._per_entry)
+        top = np.argpartition(-fused, keep - 1)[:keep] if keep < fused.size else np.arange(
+            fused.size)
+        top = top[np.argsort(-fused[top], kind="stable")]
+        ranked: list[tuple[int, float]] = []
+        seen: set[int] = set()
+        for sentence in top.tolist():
+            entry = int(self._owner[union[sentence]])
+            if entry not in seen:
+                seen.add(entry)
+                ranked.append((entry, float(fused[sentence])))
+                if len(ranked) == limit:
+                    break
         return normalized, ranked
 
     def rank(self, text: str, limit: int = 5) -> list[Candidate]:
         """Return up to limit entries, best first, with fused scores in [0, 1]."""
-        _, ranked = self._score(text)
-        return [self._candidate(index, score) for index, score in ranked[:limit]]
+        _, ranked = self._score(text, limit)
+        return [self._candidate(index, score) for index, score in ranked]
 
     def _candidate(self, index: int, score: float) -> Candidate:
         doc = self._documents[index]
@@ -134,15 +155,15 @@ class Matcher:
     def decide(self, text: str) -> Decision:
         """Answer, offer choices, fall back, or decline a non-labor question."""
         t = self.thresholds
-        normalized, ranked = self._score(text)
-        candidates = tuple(self._candidate(i, s) for i, s in ranked[: max(t.max_choices, 5)])
+        normalized, ranked = self._score(text, max(t.max_choices, 5))
+        candidates = tuple(self._candidate(i, s) for i, s in ranked)
         if self._scope.evidence(text) >= t.out_of_scope:
             return Decision("out_of_scope", candidates[: t.max_choices], normalized)
         if not candidates or candidates[0].score < t.choices:
             return Decision("fallback", candidates[: t.max_choices], normalized)
         top = candidates[0].score
         second = candidates[1].score if len(candidates) > 1 else 0.0
-        if top >= t.answer and top - second >= t.margin:
+        if top >= t.answer and top - second >= t.margin and second <= top * t.lead_ratio:
             return Decision("answer", candidates[:1], normalized)
         close = tuple(c for c in candidates if c.score >= top * t.choice_ratio)
         return Decision("choices", close[: t.max_choices], normalized)

@@ -29,7 +29,7 @@ class ChannelIndex:
     """Inverted index over tokenised sentences; immutable after construction."""
 
     def __init__(self, sentences: Sequence[Sequence[str]], *, k1: float = 1.2, b: float = 0.75,
-                 cap: int = 3000, unknown_factor: float = 0.6) -> None:
+                 cap: int = 1000, unknown_factor: float = 1.0) -> None:
         self.size = len(sentences)
         self.cap = cap
         vocab: dict[str, int] = {}

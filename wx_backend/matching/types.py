@@ -41,9 +41,10 @@ class Decision:
 class Thresholds:
     """Decision thresholds, tuned on the dev set (see bench/eval_engine.py)."""
 
-    answer: float = 0.5  # top score needed to answer directly
-    margin: float = 0.08  # and its lead over the next different entry
-    choices: float = 0.3  # top score needed to offer choices
-    choice_ratio: float = 0.75  # a choice must score at least this share of the top score
+    answer: float = 0.3  # top score needed to answer directly
+    margin: float = 0.04  # and its lead over the next different entry
+    lead_ratio: float = 0.92  # and the next entry scoring at most this share of it
+    choices: float = 0.15  # top score needed to offer choices
+    choice_ratio: float = 0.7  # a choice must score at least this share of the top score
     max_choices: int = 3
     out_of_scope: float = 1.0  # out-of-domain evidence needed to decline

@@ -1,0 +1,53 @@
+"""End-to-end on the shipped FAQ, with questions written for these tests (not eval items)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wx_backend.faq import FaqCatalog, documents_from_catalog, load_catalog
+from wx_backend.laws import LawLibrary
+from wx_backend.matching import Matcher
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def catalog() -> FaqCatalog:
+    laws = LawLibrary.load(ROOT / "content" / "laws")
+    return load_catalog(ROOT / "faq", ROOT / "content" / "topics.yaml", laws)
+
+
+@pytest.fixture(scope="module")
+def matcher(catalog: FaqCatalog, tmp_path_factory: pytest.TempPathFactory) -> Matcher:
+    return Matcher.build(documents_from_catalog(catalog), cache_dir=tmp_path_factory.mktemp("j"))
+
+
+@pytest.mark.parametrize(("question", "topics"), [
+    ("包工头跑了，我们几十个人的工钱找谁要", {"欠薪与工资支付", "维权渠道与仲裁"}),
+    ("在车间被机器压断了手指头，老板说不算工商", {"工伤认定"}),
+    ("厂里干了快一年了一直没签合同", {"劳动合同订立"}),
+    ("公司一直不给我们买社保合法吗", {"社会保险"}),
+])
+def test_worker_questions_reach_the_right_topic(matcher: Matcher, question: str,
+                                                topics: set[str]) -> None:
+    decision = matcher.decide(question)
+    assert decision.outcome in ("answer", "choices")
+    assert decision.candidates[0].topic in topics
+
+
+@pytest.mark.parametrize("question", [
+    "老公出轨了要离婚，房子怎么分",
+    "我哥借了我五万块钱打了借条，现在不还",
+])
+def test_non_labor_questions_are_declined_on_the_real_faq(matcher: Matcher,
+                                                          question: str) -> None:
+    assert matcher.decide(question).outcome == "out_of_scope"
+
+
+def test_every_entry_finds_itself_by_its_standard_question(
+        matcher: Matcher, catalog: FaqCatalog) -> None:
+    misses = [e.id for e in catalog if e.id not in
+              {c.entry_id for c in matcher.rank(e.question, limit=3)}]
+    assert len(misses) <= len(catalog) // 50, misses

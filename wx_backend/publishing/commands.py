@@ -13,7 +13,7 @@ from wx_backend.db import db
 from wx_backend.models import Case
 from wx_backend.publishing.content import get_content
 from wx_backend.publishing.sync import export_cases, sync_cases
-from wx_backend.publishing.workflow import SYSTEM, STATUS_LABELS, find_case
+from wx_backend.publishing.workflow import SYSTEM, find_case
 
 
 def sync_cases_at_start(app: Flask) -> None:
@@ -94,6 +94,3 @@ def cases_push(slug: str, publish: bool) -> None:
     except PushError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(result.describe())
-
-
-__all__ = ["STATUS_LABELS", "cases_group", "content_sync_command", "sync_cases_at_start"]

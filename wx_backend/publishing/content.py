@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -28,7 +29,18 @@ class PublishingContent:
         return check_against_content(document, where, self.laws, self.faq_ids, self.fill)
 
 
-def load_content(content_dir: Path, fill: Callable[[str], str]) -> PublishingContent:
+def _newest_change(*folders: Path) -> float:
+    times = [p.stat().st_mtime for folder in folders if folder.is_dir()
+             for p in folder.rglob("*") if p.is_file()]
+    return max(times, default=0.0)
+
+
+@lru_cache(maxsize=4)
+def _load_references(
+    content_dir: Path, _changed: float
+) -> tuple[LawLibrary, frozenset[str] | None]:
+    # Cached per folder and last change: statutes and FAQ ids are read-only while serving,
+    # and every app in one process (tests, workers' threads) can share them.
     laws = LawLibrary.load(content_dir / "content" / "laws")
     try:
         catalog = load_catalog(content_dir / "faq", content_dir / "content" / "topics.yaml",
@@ -36,6 +48,12 @@ def load_content(content_dir: Path, fill: Callable[[str], str]) -> PublishingCon
         faq_ids: frozenset[str] | None = frozenset(entry.id for entry in catalog.entries)
     except (ContentError, OSError):
         faq_ids = None
+    return laws, faq_ids
+
+
+def load_content(content_dir: Path, fill: Callable[[str], str]) -> PublishingContent:
+    changed = _newest_change(content_dir / "content", content_dir / "faq")
+    laws, faq_ids = _load_references(content_dir.resolve(), changed)
     return PublishingContent(content_dir / "cases_explained", laws, faq_ids, fill)
 
 

@@ -123,6 +123,17 @@ def _add_analytics_commands() -> None:
 _add_analytics_commands()
 
 
+def _add_dialogue_commands() -> None:
+    from .dialogue.commands import ask_command, eval_command, warm_brain
+
+    cli.add_command(ask_command)
+    cli.add_command(eval_command)
+    startup_step(warm_brain)
+
+
+_add_dialogue_commands()
+
+
 def main() -> None:
     """Console entry point: with nothing configured, run in demo mode with kept secrets."""
     if settings.is_unconfigured(os.environ):

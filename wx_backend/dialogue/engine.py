@@ -101,7 +101,7 @@ class Dialogue:
         if decision.outcome == "answer" and top is not None:
             entry = self.brain.entry(top.entry_id)
             if entry is not None:
-                return self._entry_answer(entry, score=score)
+                return self.entry_answer(entry, score=score)
         if decision.outcome == "choices":
             entries = [e for c in decision.candidates if (e := self.brain.entry(c.entry_id))]
             if len(entries) == 1:
@@ -111,7 +111,7 @@ class Dialogue:
                 return self._offer(incoming, entries, score)
         if decision.outcome == "out_of_scope":
             return Answer(self._out_of_scope_text(), "out_of_scope", score=score)
-        return Answer(self._fallback_text(), "fallback", score=score,
+        return Answer(self.fallback_text(), "fallback", score=score,
                       topic=top.topic if top else None)
 
     def _offer(self, incoming: Incoming, entries: list[FaqEntry], score: float | None,
@@ -141,7 +141,7 @@ class Dialogue:
         entry = self.brain.entry(item)
         if entry is None:
             return self._menu("这个选项已经失效。", incoming)
-        return self._entry_answer(entry, score=None)
+        return self.entry_answer(entry, score=None)
 
     def _reoffer(self, incoming: Incoming, remembered: Suggestions, lead: str) -> Answer:
         entries = [e for i in remembered.items if (e := self.brain.entry(i))]
@@ -156,7 +156,8 @@ class Dialogue:
     def faq_url(self, entry_id: str) -> str:
         return f"{self.public_base_url.rstrip('/')}/faq/{entry_id}"
 
-    def _entry_answer(self, entry: FaqEntry, score: float | None) -> Answer:
+    def entry_answer(self, entry: FaqEntry, score: float | None = None) -> Answer:
+        """The reply for one FAQ entry: answer, basis, related cases, link to the full page."""
         parts = [self.site.fill(entry.answer)]
         if entry.basis:
             parts.append("依据：" + "；".join(entry.basis))
@@ -254,7 +255,8 @@ class Dialogue:
     def _inspection(self) -> str:
         return self.site.office("inspection").phrase(self.site.hotline)
 
-    def _fallback_text(self) -> str:
+    def fallback_text(self) -> str:
+        """The honest "not sure" reply, with the people who can help."""
         site = self.site
         return (
             "抱歉，这个问题我没有把握答准确，不想给您不准确的说法。建议您：\n"

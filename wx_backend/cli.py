@@ -51,6 +51,9 @@ def serve_command(host: str, port: int, workers: int | None) -> None:
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     prepare(app)
+    # gunicorn forks the workers from this process: they must not inherit (and share) its
+    # pooled database connections, which corrupts PostgreSQL sessions under load.
+    db.engine.dispose()
     count = workers or app.config["WORKERS"]
     store = app.extensions["pufa_store"]
     if count > 1 and not store.shared_between_processes:
@@ -121,6 +124,16 @@ def _add_analytics_commands() -> None:
 
 
 _add_analytics_commands()
+
+
+def _add_api_commands() -> None:
+    from .api.commands import miniprogram_code_command
+    from .worksites.commands import qr_group
+
+    qr_group.add_command(miniprogram_code_command)
+
+
+_add_api_commands()
 
 
 def _add_dialogue_commands() -> None:

@@ -301,7 +301,7 @@ def top_questions_at(source: str, period: Period, limit: int = 3) -> list[tuple[
     rows = db.session.execute(
         select(q.entry_id, func.count())
         .where(q.source == source, _in(period), q.entry_id.is_not(None),
-               q.outcome == "answered")
+               q.outcome.not_in(UNANSWERED_OUTCOMES))
         .group_by(q.entry_id)
         .order_by(func.count().desc(), q.entry_id)
         .limit(limit)

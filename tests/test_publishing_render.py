@@ -41,7 +41,8 @@ def test_dangerous_markup_never_survives(attack: str) -> None:
 def test_ordinary_markdown_keeps_its_structure() -> None:
     html = render_markdown(
         "## 案情\n\n**老李**在工地干活。\n\n- 第一条\n- 第二条\n\n"
-        "> 引用\n\n[人社部](https://www.mohrss.gov.cn/)\n\n| 项目 | 金额 |\n|---|---|\n| 工资 | 1 |\n"
+        "> 引用\n\n[人社部](https://www.mohrss.gov.cn/)\n\n"
+        "| 项目 | 金额 |\n|---|---|\n| 工资 | 1 |\n"
     )
     assert "<h2>案情</h2>" in html
     assert "<strong>老李</strong>" in html

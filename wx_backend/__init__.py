@@ -46,6 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(wechat.bp)
     app.register_blueprint(web.bp)
     _register_analytics(app)
+    _register_api(app)
     return app
 
 
@@ -74,3 +75,10 @@ def _derive_defaults(app: Flask) -> None:
     app.config["SESSION_COOKIE_SECURE"] = str(app.config.get("PUBLIC_BASE_URL", "")).startswith(
         "https://"
     )
+
+
+def _register_api(app: Flask) -> None:
+    """The mini-program's JSON API under /api/v1."""
+    from .views import api
+
+    app.register_blueprint(api.bp)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from .errors import ApiError
+from flask import current_app, request
+
 from ..extensions import get_store
+from .errors import ApiError
 
 WINDOW_SECONDS = 60
 
@@ -21,3 +23,17 @@ def enforce(kind: str, identity: str, limit: int) -> None:
             f"too many requests: at most {limit} a minute per {kind}; retry in {retry_after} s",
             retry_after=max(1, retry_after),
         )
+
+
+def client_ip() -> str:
+    """The caller's address as the server saw it (behind a proxy, configure ProxyFix there)."""
+    return request.remote_addr or "unknown"
+
+
+def limit_ip() -> None:
+    enforce("ip", client_ip(), int(current_app.config["API_RATE_IP"]))
+
+
+def limit_user(user_key: str) -> None:
+    """Per user, not per token: logging in again does not reset the count."""
+    enforce("user", user_key, int(current_app.config["API_RATE_USER"]))

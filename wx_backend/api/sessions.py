@@ -16,7 +16,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from ..extensions import get_store
 from .errors import unauthorized
 
-_SALT = "pufa-miniprogram-session"
+SALT = "pufa-miniprogram-session"
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class MiniSession:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
 def token_ttl() -> int:

@@ -162,7 +162,7 @@ def digest(
     evaluate(thresholds, now)
     rows = db.session.scalars(
         select(WarningChange)
-        .where(WarningChange.created_at >= since, WarningChange.level_to.in_(("yellow", "red")))
+        .where(WarningChange.created_at > since, WarningChange.level_to.in_(("yellow", "red")))
         .order_by(WarningChange.created_at, WarningChange.id)
     ).all()
     rises = [r for r in rows if LEVELS.index(r.level_to) > LEVELS.index(r.level_from)]

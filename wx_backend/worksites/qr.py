@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Callable
-from typing import Any
 
 import qrcode
 from flask import current_app
@@ -107,15 +106,13 @@ def poster_target(site: Worksite, base: str, create: QrCreator | None = None) ->
 
 
 def default_creator() -> QrCreator:
-    """Create permanent QR codes through the shared WeChat API client."""
-    try:
-        from ..wechat.client import get_client  # the message service's shared client
-    except ImportError as exc:
-        raise QrError("the WeChat API client is not available in this build") from exc
+    """Create permanent QR codes through the shared official-account API client."""
+    from ..wechat_api import account_api
 
     def create(scene: str) -> tuple[str, str]:
-        client: Any = get_client()
-        result = client.create_permanent_qrcode(scene)
-        return str(result["ticket"]), str(result["url"])
+        code = account_api().create_permanent_qrcode(scene)
+        if not code.url:
+            raise QrError(f"WeChat returned no URL for the QR code of scene {scene}")
+        return code.ticket, code.url
 
     return create

@@ -219,11 +219,11 @@ def import_csv(
             continue  # blank line
         item, row_problems = validate(row, townships, where=f"line {number}, ")
         problems.extend(row_problems)
+        code = (row.get("code") or "").strip()
+        if code and code in seen:
+            problems.append(f"line {number}, column code: {code!r} already on line {seen[code]}")
+        seen.setdefault(code, number)
         if item is not None:
-            if item.code in seen:
-                problems.append(f"line {number}, column code: {item.code!r} already on "
-                                f"line {seen[item.code]}")
-            seen[item.code] = number
             items.append(item)
     if problems:
         raise WorksiteError(problems)

@@ -19,7 +19,13 @@ TRANSFER_NOTE = "（已为您转接人工客服，请稍候）"
 
 def app_brain(app: Flask) -> Brain:
     """The brain for this app's content, built once per process (jieba cache in instance/)."""
-    return get_brain(app.config["CONTENT_DIR"], Path(app.instance_path) / "jieba-cache")
+    brain: Brain | None = app.extensions.get("pufa_brain")
+    if brain is None or app.extensions.get("pufa_brain_dir") != app.config["CONTENT_DIR"]:
+        # Remembered on the app so a request does not resolve the content path again.
+        brain = get_brain(app.config["CONTENT_DIR"], Path(app.instance_path) / "jieba-cache")
+        app.extensions["pufa_brain"] = brain
+        app.extensions["pufa_brain_dir"] = app.config["CONTENT_DIR"]
+    return brain
 
 
 class AnalyticsEvents:

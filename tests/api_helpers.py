@@ -60,19 +60,17 @@ def add_case(app: Flask, slug: str, *, title: str = "试用期受伤也能认定
         "source_url": "", "illustrative": True, "published_date": dt.date(2026, 11, 26),
         "body": VALID_BODY,
     }
-    with app.app_context():
-        with db.transaction() as session:
-            case = workflow.create_case(session, workflow.SYSTEM, slug, fields, origin="file")
-            if publish:
-                workflow.publish_directly(session, workflow.SYSTEM, case, "test")
+    with app.app_context(), db.transaction() as session:
+        case = workflow.create_case(session, workflow.SYSTEM, slug, fields, origin="file")
+        if publish:
+            workflow.publish_directly(session, workflow.SYSTEM, case, "test")
 
 
 def unpublish_case(app: Flask, slug: str) -> None:
-    with app.app_context():
-        with db.transaction() as session:
-            case = workflow.find_case(session, slug)
-            assert case is not None
-            workflow.unpublish(session, workflow.SYSTEM, case, "test")
+    with app.app_context(), db.transaction() as session:
+        case = workflow.find_case(session, slug)
+        assert case is not None
+        workflow.unpublish(session, workflow.SYSTEM, case, "test")
 
 
 def add_worksite(app: Flask, code: str, *, name: str = "缙云县城北安置房工程",

@@ -6,6 +6,7 @@ import base64
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -37,10 +38,11 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def error(response: object) -> dict[str, str]:
-    body = response.get_json()  # type: ignore[attr-defined]
+def error(response: Any) -> dict[str, str]:
+    body = response.get_json()
     assert set(body) == {"error"}, body
-    return body["error"]  # type: ignore[no-any-return]
+    error: dict[str, str] = body["error"]
+    return error
 
 
 # ---- logging in -----------------------------------------------------------------------------
@@ -141,7 +143,7 @@ def test_bad_login_requests_are_refused_before_wechat_is_called(
     client: FlaskClient, fake: FakeWeChatApi, kwargs: dict[str, object], status: int,
     field: str | None,
 ) -> None:
-    response = client.post("/api/v1/session", **kwargs)  # type: ignore[arg-type]
+    response = client.post("/api/v1/session", **kwargs)
     assert response.status_code == status
     assert error(response).get("field") == field
     assert fake.count(JSCODE) == 0
@@ -187,7 +189,8 @@ def test_an_expired_token_is_a_401_that_says_to_log_in_again(
 
     old = URLSafeTimedSerializer(TEST_SECRET, salt=SALT, signer=Yesterday).dumps("session-id")
     status, err = ask(client, bearer(old))
-    assert status == 401 and "expired" in err["message"] and "POST /api/v1/session" in err["message"]
+    assert status == 401 and "expired" in err["message"]
+    assert "POST /api/v1/session" in err["message"]
 
 
 def test_a_token_whose_session_is_gone_is_a_401(app: Flask, client: FlaskClient) -> None:

@@ -52,7 +52,9 @@ def ask(session: MiniSession, question: str, base_url: str) -> AskResponse:
 
 def _response(dialogue: Dialogue, answer: Answer, answer_id: str, user_id: str) -> AskResponse:
     brain = dialogue.brain
-    entry = brain.entry(answer.entry_id) if answer.entry_id else None
+    # Only an answer has "its" entry; on a close call the dialogue may name the top candidate.
+    answered = answer.outcome == "answer" and answer.entry_id
+    entry = brain.entry(answer.entry_id) if answered and answer.entry_id else None
     outcome = answer.outcome if answer.outcome in OUTCOMES else "other"
     text = answer.text
     if answer.transfer:

@@ -9,8 +9,7 @@ from flask import current_app
 from ..db import db
 from ..extensions import get_site
 from ..models import Case, CaseVersion
-from ..publishing import case_url
-from ..publishing import workflow
+from ..publishing import case_url, workflow
 from ..publishing.documents import CASE_TOPICS
 from ..publishing.pages import ILLUSTRATIVE_NOTE, build_page
 from .errors import not_found

@@ -50,11 +50,14 @@ def _param_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+def _query_parameters(model: type[BaseModel], choices: dict[str, list[str]]
+                      ) -> list[dict[str, Any]]:
     properties = model.model_json_schema(ref_template=REF)["properties"]
     params = []
     for name, info in model.model_fields.items():
         schema = _param_schema(dict(properties[name]))
+        if name in choices:
+            schema["enum"] = list(choices[name])
         param: dict[str, Any] = {"name": name, "in": "query", "required": info.is_required(),
                                  "schema": schema}
         if info.description:
@@ -78,7 +81,7 @@ def _json(model_name: str) -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": REF.format(model=model_name)}}}
 
 
-def _operation(spec: Endpoint) -> dict[str, Any]:
+def _operation(spec: Endpoint, choices: dict[str, list[str]]) -> dict[str, Any]:
     operation_id = spec.method.lower() + "_" + (
         spec.path.strip("/").replace("/", "_").replace("{", "").replace("}", ""))
     operation: dict[str, Any] = {
@@ -91,13 +94,15 @@ def _operation(spec: Endpoint) -> dict[str, Any]:
     }
     if spec.description:
         operation["description"] = spec.description
-    parameters = [
-        {"name": name, "in": "path", "required": True,
-         "schema": {"type": "string", "pattern": pattern}}
-        for name, pattern in spec.path_params.items()
-    ]
+    parameters: list[dict[str, Any]] = []
+    for name, pattern in spec.path_params.items():
+        param: dict[str, Any] = {"name": name, "in": "path", "required": True,
+                                 "schema": {"type": "string", "pattern": pattern}}
+        if name in spec.path_examples:
+            param["example"] = spec.path_examples[name]
+        parameters.append(param)
     if spec.query is not None:
-        parameters += _query_parameters(spec.query)
+        parameters += _query_parameters(spec.query, choices)
     if parameters:
         operation["parameters"] = parameters
     if spec.body is not None:
@@ -122,12 +127,18 @@ def _operation(spec: Endpoint) -> dict[str, Any]:
     return operation
 
 
-def build_document(title: str, version: str = "1.0.0") -> dict[str, Any]:
-    """The whole document; `servers` makes every path relative to /api/v1."""
+def build_document(title: str, version: str = "1.0.0",
+                   choices: dict[str, dict[str, list[str]]] | None = None) -> dict[str, Any]:
+    """The whole document; `servers` makes every path relative to /api/v1.
+
+    `choices` lists, per path and query parameter, the values the content allows (the FAQ
+    topics), so a client developer sees them in the document.
+    """
     _, defs = models_json_schema(_models(), ref_template=REF)
     paths: dict[str, Any] = {}
     for spec in ENDPOINTS:
-        paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec)
+        operation = _operation(spec, (choices or {}).get(spec.path, {}))
+        paths.setdefault(spec.path, {})[spec.method.lower()] = operation
     return {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version, "description": DESCRIPTION},

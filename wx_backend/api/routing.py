@@ -30,6 +30,7 @@ class Endpoint:
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
     path_params: dict[str, str] = field(default_factory=dict)  # name → pattern
+    path_examples: dict[str, str] = field(default_factory=dict)  # name → an example value
     auth: bool = False
     status: int = 200
     tag: str = "general"
@@ -76,9 +77,7 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
         values = request.args.getlist(key)
         if len(values) > 1:
             raise ApiError(400, "invalid_request", f"{key}: give it once", key)
-        # An empty parameter (?topic=) means "not given", as browsers and wx.request send it.
-        if values[0] != "":
-            raw[key] = values[0]
+        raw[key] = values[0]
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
@@ -89,7 +88,9 @@ def check_path(spec: Endpoint, path_args: dict[str, Any]) -> None:
     """A path parameter outside its documented pattern cannot name anything: 404."""
     for name, pattern in spec.path_params.items():
         if not re.search(pattern, str(path_args.get(name, ""))):
-            raise ApiError(404, "not_found", f"no such {name.replace('_', ' ')}", name)
+            example = spec.path_examples.get(name)
+            hint = f" (written like {example})" if example else ""
+            raise ApiError(404, "not_found", f"no such {name.replace('_', ' ')}{hint}", name)
 
 
 def endpoint(

@@ -12,7 +12,8 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 WORKSITE_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$"
 # Statute titles and article numbers arrive URL-encoded in Chinese: 劳动合同法 / 第八十二条 / 82.
 LAW_TITLE_PATTERN = r"^[^/]{1,80}$"
-LAW_ARTICLE_PATTERN = r"^[^/]{1,20}$"
+LAW_ARTICLE_PATTERN = (r"^第?(?:[0-9]{1,4}|[零〇一二两三四五六七八九十百千]{1,8})条?"
+                       r"(?:之[一二三四五六七八九])?$")
 # At least one visible character: a question of only spaces is not a question.
 VISIBLE = r"\S"
 

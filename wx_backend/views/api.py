@@ -87,7 +87,8 @@ def list_faq(query: FaqQuery) -> FaqPage:
 
 @bp.get("/faq/<entry_id>")
 @endpoint(Endpoint("GET", "/faq/{entry_id}", "One FAQ entry with its legal basis", FaqDetail,
-                   path_params={"entry_id": ENTRY_ID_PATTERN}, tag="faq"),
+                   path_params={"entry_id": ENTRY_ID_PATTERN},
+                   path_examples={"entry_id": "qx-01"}, tag="faq"),
           before=guard)
 def get_faq(entry_id: str) -> FaqDetail:
     return content.faq_detail(entry_id)
@@ -125,7 +126,8 @@ def list_cases(query: CaseQuery) -> CaseList:
 
 @bp.get("/cases/<slug>")
 @endpoint(Endpoint("GET", "/cases/{slug}", "One published case explainer", CaseDetail,
-                   path_params={"slug": SLUG_PATTERN}, tag="cases"),
+                   path_params={"slug": SLUG_PATTERN},
+                   path_examples={"slug": "geren-shenqing-gongshang-rending"}, tag="cases"),
           before=guard)
 def get_case(slug: str) -> CaseDetail:
     return cases.case_detail(slug)
@@ -134,7 +136,8 @@ def get_case(slug: str) -> CaseDetail:
 # ---- worksites and laws -------------------------------------------------------------------
 @bp.get("/worksites/<code>")
 @endpoint(Endpoint("GET", "/worksites/{code}", "A worksite's landing data (records the scan)",
-                   WorksiteLanding, path_params={"code": WORKSITE_CODE_PATTERN}, auth=True,
+                   WorksiteLanding, path_params={"code": WORKSITE_CODE_PATTERN},
+                   path_examples={"code": "JY001"}, auth=True,
                    tag="worksites",
                    description="Call it when the mini-program opens from a worksite code "
                    "(scene ws=<code>): later questions count at that worksite."),
@@ -146,9 +149,10 @@ def get_worksite(code: str) -> WorksiteLanding:
 @bp.get("/laws/<title>/<article>")
 @endpoint(Endpoint("GET", "/laws/{title}/{article}", "One statute article", LawArticle,
                    path_params={"title": LAW_TITLE_PATTERN, "article": LAW_ARTICLE_PATTERN},
+                   path_examples={"title": "劳动合同法", "article": "第八十二条"},
                    tag="laws",
-                   description="title: full (中华人民共和国劳动合同法), short (劳动合同法) or a common "
-                   "name (工伤条例); article: 82, 八十二 or 第八十二条."),
+                   description="title: full (中华人民共和国劳动合同法), short (劳动合同法) "
+                   "or a common name (工伤条例); article: 82, 八十二 or 第八十二条."),
           before=guard)
 def get_law(title: str, article: str) -> LawArticle:
     return content.law_article(title, article)
@@ -159,7 +163,9 @@ def get_law(title: str, article: str) -> LawArticle:
 def openapi() -> Response:
     document = current_app.extensions.get("pufa_openapi")
     if document is None:
-        document = build_document(f"{get_site().account_name} mini-program API")
+        topics = [t.name for t in content.brain().topics]
+        document = build_document(f"{get_site().account_name} mini-program API",
+                                  choices={"/faq": {"topic": topics}})
         current_app.extensions["pufa_openapi"] = document
     return json_response(document)
 
@@ -182,9 +188,11 @@ HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large",
 def http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
     code = HTTP_CODES.get(status, "http_error" if status < 500 else "server_error")
-    message = {404: f"no such endpoint: {request.method} {request.path} (see {PREFIX}/openapi.json)",
-               405: f"{request.method} is not allowed on {request.path}"}.get(
-        status, exc.description or "error")
+    messages = {
+        404: f"no such endpoint: {request.method} {request.path} (see {PREFIX}/openapi.json)",
+        405: f"{request.method} is not allowed on {request.path}",
+    }
+    message = messages.get(status, exc.description or "error")
     response = json_response({"error": {"code": code, "message": message}}, status)
     if status == 405 and exc.response is None:
         allowed = getattr(exc, "valid_methods", None)

@@ -93,8 +93,14 @@ def test_numbers_pick_from_the_last_suggestions_of_that_user_only() -> None:
     d = dialogue(stub_brain("choices", "qx-01", "ht-01", "gsrd-02", score=0.4))
     offered = say(d, "钱的事情", user="oA")
     assert offered.outcome == "choices"
-    assert offered.text.startswith("您想问的是哪一个？回复数字：\n1. 老板拖欠了好几个月工资")
-    assert "3. 在工地干活时受伤，算工伤吗？" in offered.text
+    # A close call shows the likeliest answer, introduced as a guess, with the others a digit away.
+    assert offered.text.startswith("您问的可能是：老板拖欠了好几个月工资")
+    assert "依据：《劳动法》第五十条" in offered.text
+    assert offered.text.endswith(
+        "不是这个问题？回复数字看相近的解答：\n2. 干了几个月单位一直不签劳动合同，有什么赔偿？"
+        "\n3. 在工地干活时受伤，算工伤吗？"
+    )
+    assert say(d, "1", user="oA").entry_id == "qx-01"
     picked = say(d, "三", user="oA")
     assert (picked.outcome, picked.entry_id) == ("answer", "gsrd-02")
     # another user has no suggestions: their "3" picks from the topic menu
@@ -154,10 +160,30 @@ def test_out_of_scope_never_cites_a_labor_statute() -> None:
     assert LABOR_CITATION not in answer.text and "依据" not in answer.text
 
 
-def test_a_single_close_candidate_is_asked_about_not_asserted() -> None:
+def test_a_single_close_candidate_is_offered_as_a_guess_not_asserted() -> None:
     answer = say(dialogue(stub_brain("choices", "ht-01", score=0.4)), "合同的事")
-    assert answer.outcome == "choices" and answer.entry_id is None
-    assert answer.text.startswith("您想问的是这个吗？")
+    assert answer.outcome == "choices" and answer.entry_id == "ht-01"
+    assert answer.text.startswith("您问的可能是：")
+    assert answer.text.endswith("没答到点子上？可以换个说法再问，或回复“人工”。")
+
+
+def with_guide(brain: Brain, guide: str) -> Brain:
+    topics = tuple(replace(t, guide=guide) for t in brain.catalog.topics)
+    return replace(brain, catalog=replace(brain.catalog, topics=topics))
+
+
+def test_answers_carry_the_topic_guide_when_it_adds_something() -> None:
+    brain = with_guide(stub_brain("answer", "qx-01"), "讨薪怎么办：先保存考勤和转账记录，再向{inspection}投诉。")
+    answer = say(dialogue(brain), "工资")
+    assert "讨薪怎么办：先保存考勤和转账记录，再向缙云县劳动保障监察机构" in answer.text
+
+
+def test_close_call_choices_survive_the_length_limit_when_the_guide_does_not_fit() -> None:
+    brain = with_guide(stub_brain("choices", "qx-01", "ht-01", "gsrd-02", score=0.4), "要点" * 400)
+    answer = say(dialogue(brain), "钱的事情")
+    assert "要点要点" not in answer.text
+    assert len(answer.text.encode("utf-8")) <= 1880
+    assert answer.text.endswith("3. 在工地干活时受伤，算工伤吗？")
 
 
 def test_the_real_engine_answers_a_known_question() -> None:

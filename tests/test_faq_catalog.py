@@ -214,3 +214,26 @@ def test_documents_carry_every_similar_question(shipped: FaqCatalog) -> None:
     documents = documents_from_catalog(shipped)
     assert [d.id for d in documents] == [e.id for e in shipped]
     assert all(len(d.similar) >= 8 for d in documents)
+
+
+def test_every_shipped_topic_has_a_guide_whose_citations_resolve() -> None:
+    from wx_backend.faq import load_topics
+
+    topics = load_topics(ROOT / "content" / "topics.yaml")
+    laws = LawLibrary.load(ROOT / "content" / "laws")
+    load_catalog(ROOT / "faq", ROOT / "content" / "topics.yaml", laws)  # raises on a bad guide
+    for topic in topics:
+        assert topic.guide, f"topic {topic.name} has no guide"
+        assert len(topic.guide) <= 160
+
+
+def test_a_guide_citing_a_missing_article_is_rejected(tmp_path: Path) -> None:
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "topics.yaml").write_text(
+        "topics:\n  - {name: 试用期, file: probation.yaml, prefix: syq, menu: 试用期, minimum: 0,\n"
+        "     guide: 试用期最长6个月。, guide_basis: [《劳动合同法》第三百条]}\n",
+        encoding="utf-8",
+    )
+    laws = LawLibrary.load(ROOT / "content" / "laws")
+    with pytest.raises(ContentError, match="guide_basis: 《劳动合同法》第三百条 does not exist"):
+        load_catalog(tmp_path / "faq", tmp_path / "topics.yaml", laws)

@@ -8,7 +8,7 @@ than a confident wrong answer.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Protocol
@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 
 CaseLookup = Callable[[str], "tuple[str, str] | None"]
 TOPIC_QUESTIONS = 5
+# WeChat shows at most 2048 bytes of a text reply; the channel adds a 查看全文 link, so the
+# dialogue keeps its own text within this budget (the mini-program gets the same text).
+REPLY_BUDGET_BYTES = 1880
 MAX_CASES = 2
 # A statute look-up is the reference plus at most a few words (是什么, 的规定, 内容 …).
 STATUTE_LOOKUP_EXTRA_CHARS = 6
@@ -104,24 +107,30 @@ class Dialogue:
                 return self.entry_answer(entry, score=score)
         if decision.outcome == "choices":
             entries = [e for c in decision.candidates if (e := self.brain.entry(c.entry_id))]
-            if len(entries) == 1:
-                # One plausible entry is still not a confident match: ask, don't assert.
-                return self._offer(incoming, entries, score, lead="您想问的是这个吗？回复数字：")
             if entries:
-                return self._offer(incoming, entries, score)
+                return self._tentative(incoming, entries, score)
         if decision.outcome == "out_of_scope":
             return Answer(self._out_of_scope_text(), "out_of_scope", score=score)
         return Answer(self.fallback_text(), "fallback", score=score,
                       topic=top.topic if top else None)
 
-    def _offer(self, incoming: Incoming, entries: list[FaqEntry], score: float | None,
-               lead: str = "您想问的是哪一个？回复数字：") -> Answer:
+    def _tentative(self, incoming: Incoming, entries: list[FaqEntry],
+                   score: float | None) -> Answer:
+        """A close call: the most likely answer, marked as such, with the others a digit away.
+
+        Workers rarely come back for a second round, so the best guess goes out now — but it is
+        introduced as a guess, and the alternatives (and the human channels) stay in view.
+        """
         entries = entries[:3]
         remember(self.store, incoming.user_id, Suggestions("entries", tuple(e.id for e in entries)))
-        lines = [lead, *(f"{i}. {e.question}" for i, e in enumerate(entries, 1))]
-        lines.append("都不是？可以换个说法再问，或回复“人工”。")
-        return Answer("\n".join(lines), "choices", choices=tuple(e.question for e in entries),
-                      topic=entries[0].topic, score=score)
+        if len(entries) > 1:
+            follow = ["不是这个问题？回复数字看相近的解答：",
+                      *(f"{i}. {e.question}" for i, e in enumerate(entries[1:], 2))]
+        else:
+            follow = ["没答到点子上？可以换个说法再问，或回复“人工”。"]
+        best = self.entry_answer(entries[0], score=score,
+                                 lead="您问的可能是：" + entries[0].question, follow=follow)
+        return replace(best, outcome="choices", choices=tuple(e.question for e in entries))
 
     def _pick(self, incoming: Incoming, number: int) -> Answer:
         remembered = recall(self.store, incoming.user_id)
@@ -156,17 +165,35 @@ class Dialogue:
     def faq_url(self, entry_id: str) -> str:
         return f"{self.public_base_url.rstrip('/')}/faq/{entry_id}"
 
-    def entry_answer(self, entry: FaqEntry, score: float | None = None) -> Answer:
-        """The reply for one FAQ entry: answer, basis, related cases, link to the full page."""
-        parts = [self.site.fill(entry.answer)]
+    def entry_answer(self, entry: FaqEntry, score: float | None = None, *, lead: str = "",
+                     follow: Sequence[str] = ()) -> Answer:
+        """The reply for one FAQ entry: answer and basis, the topic's 办事要点, related cases.
+
+        `lead` and `follow` frame the answer (a close call's heading and its other choices) and
+        are never cut; the guide and the case lines are added only while the reply stays within
+        REPLY_BUDGET_BYTES, so the part a worker must read is never lost to the length limit.
+        """
+        answer_text = self.site.fill(entry.answer)
+        required = [lead] if lead else []
+        required.append(answer_text)
         if entry.basis:
-            parts.append("依据：" + "；".join(entry.basis))
-        parts.extend(self._case_lines(entry))
+            required.append("依据：" + "；".join(entry.basis))
+        optional: list[str] = []
+        topic = next((t for t in self.brain.topics if t.name == entry.topic), None)
+        if topic is not None and topic.guide and not _mostly_said(topic.guide, entry.answer):
+            optional.append(self.site.fill(topic.guide))
+        optional.extend(self._case_lines(entry))
+        parts = list(required)
+        used = _utf8_len("\n".join([*required, *follow]))
+        for line in optional:
+            if used + 1 + _utf8_len(line) <= REPLY_BUDGET_BYTES:
+                parts.append(line)
+                used += 1 + _utf8_len(line)
+        parts.extend(follow)
         return Answer(
             "\n".join(parts),
             "answer",
-            article=ArticleLink(entry.question, self.faq_url(entry.id),
-                                self.site.fill(entry.answer)[:120]),
+            article=ArticleLink(entry.question, self.faq_url(entry.id), answer_text[:120]),
             topic=entry.topic,
             entry_id=entry.id,
             score=score,
@@ -320,3 +347,16 @@ class Dialogue:
         if self.events is not None:
             self.events.record(incoming.user_id, event=event, event_key=incoming.message_key)
 
+
+def _utf8_len(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _mostly_said(guide: str, answer: str) -> bool:
+    """Whether the answer already says most of what the topic guide would add."""
+    guide_pairs = _bigrams(guide)
+    return bool(guide_pairs) and len(guide_pairs & _bigrams(answer)) / len(guide_pairs) >= 0.6

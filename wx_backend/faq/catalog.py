@@ -21,6 +21,7 @@ REQUIRED_FIELDS = ("id", "question", "similar", "keywords", "answer", "detail", 
                    "related", "reviewed")
 MIN_SIMILAR = 8
 MAX_ANSWER = 350
+MAX_GUIDE = 160
 KEYWORDS_RANGE = (2, 8)
 _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 
@@ -42,6 +43,9 @@ class Topic:
     prefix: str
     menu: str
     minimum: int
+    # The topic's 办事要点, shown under every answer of the topic; its citations in guide_basis.
+    guide: str = ""
+    guide_basis: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,8 @@ def load_topics(topics_file: Path | str) -> tuple[Topic, ...]:
             topics.append(Topic(
                 name=_text(item, "name"), file=_text(item, "file"), prefix=_text(item, "prefix"),
                 menu=_text(item, "menu"), minimum=int(item.get("minimum", 0)),
+                guide=str(item.get("guide") or "").strip(),
+                guide_basis=tuple(str(c).strip() for c in item.get("guide_basis") or ()),
             ))
         except (KeyError, TypeError, ValueError) as exc:
             problems.append(f"{where}: {exc}")
@@ -144,6 +150,8 @@ def load_catalog(
     directory = Path(faq_dir)
     topics = load_topics(topics_file)
     problems: list[str] = []
+    for topic in topics:
+        problems.extend(_check_guide(topic, laws, Path(topics_file)))
     entries: list[FaqEntry] = []
     missing: list[str] = []
     seen: dict[str, str] = {}
@@ -183,6 +191,27 @@ def load_catalog(
     if problems and strict:
         raise ContentError(problems)
     return FaqCatalog(topics, tuple(entries), tuple(missing), tuple(problems))
+
+
+def _check_guide(topic: Topic, laws: LawLibrary | None, path: Path) -> list[str]:
+    """A topic guide is legal content too: known placeholders, citations that resolve."""
+    where = f"{path.parent.name}/{path.name}: topic {topic.name}"
+    problems = [
+        f"{where}: guide: unknown placeholder {{{name}}}"
+        for name in _PLACEHOLDER_RE.findall(topic.guide)
+        if name not in PLACEHOLDERS
+    ]
+    if len(topic.guide) > MAX_GUIDE:
+        problems.append(f"{where}: guide: {len(topic.guide)} characters, at most {MAX_GUIDE}")
+    for text in topic.guide_basis:
+        try:
+            citation = parse_citation(text)
+        except ValueError:
+            problems.append(f"{where}: guide_basis: {text!r} is not a citation")
+            continue
+        if laws is not None and laws.resolve(citation) is None:
+            problems.append(f"{where}: guide_basis: {text} does not exist in content/laws/")
+    return problems
 
 
 def _looks_like_faq_id(value: str, topics: Sequence[Topic]) -> bool:

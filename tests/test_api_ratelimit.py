@@ -21,9 +21,10 @@ def store(request: pytest.FixtureRequest) -> Store:
     return MemoryStore()
 
 
-def limited(tmp_path: Path, sqlite_template: Path, store: Store, **limits: int) -> Flask:
-    return api_app(tmp_path, sqlite_template, store,
-                   **{f"API_RATE_{k.upper()}": v for k, v in limits.items()})
+def limited(tmp_path: Path, sqlite_template: Path, store: Store, *, ip: int = 1000,
+            user: int = 1000, trusted_proxies: int = 0) -> Flask:
+    return api_app(tmp_path, sqlite_template, store, API_RATE_IP=ip, API_RATE_USER=user,
+                   API_TRUSTED_PROXIES=trusted_proxies)
 
 
 def get(client: FlaskClient, ip: str = "198.51.100.7", **headers: str) -> tuple[int, dict]:
@@ -81,3 +82,26 @@ def test_every_worker_process_counts_in_the_same_redis_window(
     assert statuses == [200, 200, 200, 200, 429, 429]
     ttl = redis_store.ttl("rl:ip:198.51.100.7")
     assert ttl is not None and 0 < ttl <= 60  # a fixed one-minute window, started by the first hit
+
+
+def test_behind_a_trusted_proxy_each_worker_address_has_its_own_window(
+    tmp_path: Path, sqlite_template: Path, store: Store
+) -> None:
+    client = limited(tmp_path, sqlite_template, store, ip=2, trusted_proxies=1).test_client()
+
+    def via_nginx(forwarded_for: str) -> int:
+        return get(client, "127.0.0.1", **{"X-Forwarded-For": forwarded_for})[0]
+
+    assert [via_nginx("203.0.113.1"), via_nginx("203.0.113.1"), via_nginx("203.0.113.1")] == [
+        200, 200, 429]
+    assert via_nginx("203.0.113.2") == 200
+    # A client cannot pick its own window: only the entry our proxy appended counts.
+    assert via_nginx("198.18.0.99, 203.0.113.1") == 429
+
+
+def test_without_trusted_proxies_x_forwarded_for_is_ignored(
+    tmp_path: Path, sqlite_template: Path, store: Store
+) -> None:
+    client = limited(tmp_path, sqlite_template, store, ip=1).test_client()
+    assert get(client, "198.51.100.7", **{"X-Forwarded-For": "203.0.113.1"})[0] == 200
+    assert get(client, "198.51.100.7", **{"X-Forwarded-For": "203.0.113.2"})[0] == 429

@@ -67,6 +67,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("API_TOKEN_TTL", int, 7200, "seconds a mini-program bearer token stays valid"),
     Setting("API_RATE_USER", int, 30, "mini-program requests a minute per user"),
     Setting("API_RATE_IP", int, 120, "mini-program requests a minute per IP address"),
+    Setting("API_TRUSTED_PROXIES", int, 0,
+            "reverse proxies in front (nginx = 1): the per-IP limit reads X-Forwarded-For"),
 )
 
 

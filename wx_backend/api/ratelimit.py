@@ -26,7 +26,18 @@ def enforce(kind: str, identity: str, limit: int) -> None:
 
 
 def client_ip() -> str:
-    """The caller's address as the server saw it (behind a proxy, configure ProxyFix there)."""
+    """The caller's address: behind N trusted proxies, the address the outermost one saw.
+
+    Behind nginx every request comes from 127.0.0.1, so all workers would share one IP
+    window. Each proxy appends the address it received from to X-Forwarded-For; only the
+    last N entries are written by our proxies (anything further left the client can forge).
+    """
+    hops = int(current_app.config.get("API_TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        chain = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
+        chain = [part for part in chain if part]
+        if len(chain) >= hops:
+            return chain[-hops]
     return request.remote_addr or "unknown"
 
 

@@ -44,13 +44,14 @@ def test_ask_prints_exactly_what_the_worker_reads_and_logs_nothing(
     result = app.test_cli_runner().invoke(cli, ["ask", "没签劳动合同能要二倍工资吗"])
     assert result.exit_code == 0, result.output
     wechat_reply = wx.WeChat(app.test_client()).reply_text(wx.text("没签劳动合同能要二倍工资吗"))
-    assert result.output == wechat_reply + "\n"
+    # stdout carries exactly the reply; start-up notes go to stderr
+    assert result.stdout == wechat_reply + "\n"
     assert question_count(app) == 1  # only the WeChat message, not the terminal question
 
 
 def test_ask_joins_words_and_answers_statute_look_ups(make_app: Callable[..., Flask]) -> None:
     result = make_app().test_cli_runner().invoke(cli, ["ask", "劳动合同法", "第八十二条"])
-    assert result.output.startswith("《劳动合同法》第八十二条\n")
+    assert result.stdout.startswith("《劳动合同法》第八十二条\n")
 
 
 def test_eval_scores_the_dialogue_and_the_baselines(make_app: Callable[..., Flask],
@@ -64,8 +65,8 @@ def test_eval_scores_the_dialogue_and_the_baselines(make_app: Callable[..., Flas
     path.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in items), "utf-8")
     result = make_app().test_cli_runner().invoke(cli, ["eval", str(path), "--baselines"])
     assert result.exit_code == 0, result.output
-    assert "pufa" in result.output and "B0 keyword" in result.output and "B1 BM25" in result.output
-    assert "100.0%" in result.output.splitlines()[3]  # 劳动合同订立: the first reply hits
+    assert "pufa" in result.stdout and "B0 keyword" in result.stdout and "B1 BM25" in result.stdout
+    assert "100.0%" in result.stdout.splitlines()[3]  # 劳动合同订立: the first reply hits
 
 
 def test_pufa_serve_warms_the_brain_before_forking(make_app: Callable[..., Flask]) -> None:

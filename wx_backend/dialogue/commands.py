@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import uuid
 from pathlib import Path
 
@@ -23,6 +25,17 @@ def warm_brain(app: Flask) -> None:
     click.echo(f"pufa: {len(brain.catalog)} FAQ entries ready", err=True)
 
 
+def _ready_instance() -> None:
+    """Migrate and load content first, so the terminal sees what a worker would (cases too).
+
+    Start-up messages go to stderr: stdout carries only the reply.
+    """
+    from wx_backend.cli import prepare
+
+    with contextlib.redirect_stdout(sys.stderr):
+        prepare(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
 def _cli_dialogue() -> Dialogue:
     # No events are recorded and no question is logged: a terminal is not a worker.
     return make_dialogue(public_base_url(), channel="cli", record_events=False)
@@ -37,6 +50,7 @@ def _text(user: str, text: str) -> Incoming:
 @with_appcontext
 def ask_command(question: tuple[str, ...]) -> None:
     """Print exactly the reply a worker would read for QUESTION."""
+    _ready_instance()
     user = f"cli-{uuid.uuid4().hex[:12]}"
     answer = _cli_dialogue().respond(_text(user, " ".join(question)))
     click.echo(visible_text(answer))
@@ -60,6 +74,7 @@ def eval_command(path: Path, baselines: bool, misses: int) -> None:
     )
 
     items = load_eval_file(path)
+    _ready_instance()
     dialogue = _cli_dialogue()
     brain = app_brain(current_app._get_current_object())  # type: ignore[attr-defined]
     names = tuple(brain.laws.names) if brain.laws else ()

@@ -213,6 +213,8 @@ class Dialogue:
                 continue
             if found:
                 title, url = found
+                if url.startswith("/"):
+                    url = self.public_base_url.rstrip("/") + url
                 lines.append(f"相关案例：《{title}》 {url}")
             if len(lines) >= MAX_CASES:
                 break

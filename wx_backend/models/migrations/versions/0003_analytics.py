@@ -74,13 +74,11 @@ def upgrade() -> None:
     with op.batch_alter_table('question_log', schema=None) as batch_op:
         batch_op.alter_column('day', existing_type=sa.Date(), nullable=False)
         batch_op.create_index('ix_question_log_dashboard', ['day', 'topic', 'source', 'outcome', 'feedback', 'user_pseudonym'], unique=False)
-        batch_op.create_index('ix_question_log_warning', ['topic', 'day', 'source', 'user_pseudonym'], unique=False)
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('question_log', schema=None) as batch_op:
-        batch_op.drop_index('ix_question_log_warning')
         batch_op.drop_index('ix_question_log_dashboard')
         batch_op.drop_column('day')
 

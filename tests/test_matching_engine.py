@@ -157,6 +157,17 @@ def test_thresholds_are_configurable(tmp_path: Path) -> None:
     assert strict.decide("包工头一直拖着血汗钱不给").outcome != "answer"
 
 
+def test_answer_text_lets_a_question_in_the_answers_words_find_its_entry(tmp_path: Path) -> None:
+    docs = [
+        Document("gs-01", "工伤待遇", "干活受伤了老板给什么待遇", ("厂里受伤了能拿什么钱",), ("工伤待遇",),
+                 answer="治疗期间是停工留薪期，原工资福利待遇不变，由所在单位按月支付。"),
+        Document("qx-01", "欠薪", "老板拖欠工资怎么办", ("工资一直不发",), ("拖欠工资",),
+                 answer="可以向劳动保障监察投诉，或者申请劳动仲裁。"),
+    ]
+    matcher = Matcher.build(docs, cache_dir=tmp_path)
+    assert matcher.rank("停工留薪期间老板按多少发工资")[0].entry_id == "gs-01"
+
+
 def test_duplicate_document_ids_are_rejected(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unique"):
         Matcher.build([DOCS[0], DOCS[0]], cache_dir=tmp_path)

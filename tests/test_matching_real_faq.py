@@ -29,6 +29,10 @@ def matcher(catalog: FaqCatalog, tmp_path_factory: pytest.TempPathFactory) -> Ma
     ("在车间被机器压断了手指头，老板说不算工商", {"工伤认定"}),
     ("厂里干了快一年了一直没签合同", {"劳动合同订立"}),
     ("公司一直不给我们买社保合法吗", {"社会保险"}),
+    ("我在这个厂干了三年多，上个月厂子说要搬到外省，让我们自己走人，一分钱补偿都不给，"
+     "这种情况能要经济补偿吗", {"解除终止与经济补偿"}),
+    ("我在一个工地上干了快两年，前天从脚手架上摔下来腿骨折了，在医院躺着，"
+     "包工头说是我自己不小心，这个能不能算工伤", {"工伤认定"}),
 ])
 def test_worker_questions_reach_the_right_topic(matcher: Matcher, question: str,
                                                 topics: set[str]) -> None:

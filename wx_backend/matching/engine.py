@@ -13,12 +13,13 @@ from wx_backend.matching.index import ChannelIndex
 from wx_backend.matching.scope import ScopeDetector
 from wx_backend.matching.text import Normalizer
 from wx_backend.matching.tokenize import Tokenizer
+from wx_backend.matching.topics import TopicModel
 from wx_backend.matching.types import Candidate, Decision, Document, Thresholds
 
 
 @dataclass(frozen=True)
 class Weights:
-    """How the channels are fused; tuned on the dev set."""
+    """How the channels are fused; tuned on the dev set (bench/ranking_diagnostics.py)."""
 
     word: float = 0.5
     bigram: float = 0.3
@@ -30,6 +31,19 @@ class Weights:
     # entry (all its questions and keywords together) — helps long, narrative questions whose
     # words are spread over several of an entry's similar questions.
     entry: float = 0.3
+    # Entry-document channel: BM25 over each entry as one document (questions, keywords and
+    # answer), relative to the best entry for this question.
+    document: float = 0.2
+    # Topic prior: P(entry's topic | question) from the naive Bayes topic model.
+    topic: float = 0.4
+    topic_sharpness: float = 4.0
+    # Weight of an entry's answer text in the topic model, relative to one question.
+    answer_share: float = 0.3
+
+    @property
+    def total(self) -> float:
+        """Largest possible fused score: scores are divided by it to stay in [0, 1]."""
+        return self.word + self.bigram + self.pinyin + self.entry + self.document + self.topic
 
 
 class Matcher:
@@ -46,8 +60,14 @@ class Matcher:
         words: list[list[str]] = []
         bigrams: list[list[str]] = []
         pinyin: list[list[str]] = []
+        whole: list[list[str]] = []
+        topic_names = sorted({doc.topic for doc in self._documents})
+        topic_index = {name: i for i, name in enumerate(topic_names)}
+        samples: list[tuple[int, dict[str, float]]] = []
         for index, doc in enumerate(self._documents):
             seen: set[str] = set()
+            document: list[str] = []
+            counts: dict[str, float] = {}
             for text in (doc.question, *doc.similar, " ".join(doc.keywords)):
                 normalized, w, b, p = tokenizer.features(text)
                 if not w or normalized in seen:
@@ -57,8 +77,17 @@ class Matcher:
                 words.append(w)
                 bigrams.append(b)
                 pinyin.append(p)
+                document.extend(w)
+                for token in (*w, *b):
+                    counts[token] = counts.get(token, 0.0) + 1.0
+            if doc.answer:
+                _, w, b, _ = tokenizer.features(doc.answer)
+                document.extend(w)
+                for token in (*w, *b):
+                    counts[token] = counts.get(token, 0.0) + weights.answer_share
+            whole.append(document)
+            samples.append((topic_index[doc.topic], counts))
         self._owner = np.asarray(owners, dtype=np.int32)
-        self._per_entry = int(np.bincount(self._owner).max()) if owners else 1
         self._words = ChannelIndex(words)
         pooled: list[list[str]] = [[] for _ in self._documents]
         for owner, tokens in zip(owners, words, strict=True):
@@ -66,6 +95,10 @@ class Matcher:
         self._entries = ChannelIndex([sorted(set(tokens)) for tokens in pooled])
         self._bigrams = ChannelIndex(bigrams)
         self._pinyin = ChannelIndex(pinyin)
+        self._whole = ChannelIndex(whole)
+        self._topics = TopicModel(topic_names, samples)
+        self._entry_topic = np.asarray([topic_index[doc.topic] for doc in self._documents],
+                                       dtype=np.int32)
 
     @classmethod
     def build(cls, documents: Sequence[Document], *, cache_dir: Path | None = None,
@@ -116,27 +149,38 @@ class Matcher:
             score = np.power(np.minimum(precision, 1.0), w.precision) * np.power(
                 np.minimum(recall, 1.0), 1.0 - w.precision)
             fused[position] += weight * score
+        n = len(self._documents)
+        # Best sentence per entry (max pooling), then the entry-level channels on top.
+        entry_score = np.zeros(n, dtype=np.float64)
+        np.maximum.at(entry_score, self._owner[union], fused)
+        matched = entry_score > 0
         if w.entry > 0:
             entry_hits = self._entries.search(words)
             if entry_hits.sentences.size and entry_hits.query_idf > 0:
-                coverage = np.zeros(len(self._documents), dtype=np.float64)
+                coverage = np.zeros(n, dtype=np.float64)
                 coverage[entry_hits.sentences] = entry_hits.idf / entry_hits.query_idf
-                fused += w.entry * coverage[self._owner[union]]
-        # Only the best sentences can hold the best entries: an entry has at most
-        # _per_entry sentences, so the top limit × _per_entry sentences cover the top entries.
-        keep = min(fused.size, limit * self._per_entry)
-        top = np.argpartition(-fused, keep - 1)[:keep] if keep < fused.size else np.arange(
-            fused.size)
-        top = top[np.argsort(-fused[top], kind="stable")]
-        ranked: list[tuple[int, float]] = []
-        seen: set[int] = set()
-        for sentence in top.tolist():
-            entry = int(self._owner[union[sentence]])
-            if entry not in seen:
-                seen.add(entry)
-                ranked.append((entry, float(fused[sentence])))
-                if len(ranked) == limit:
-                    break
+                entry_score += w.entry * coverage
+        if w.document > 0:
+            doc_hits = self._whole.search(words)
+            if doc_hits.sentences.size:
+                best = float(doc_hits.weight.max())
+                if best > 0:
+                    relative = np.zeros(n, dtype=np.float64)
+                    relative[doc_hits.sentences] = doc_hits.weight / best
+                    entry_score += w.document * relative
+        if w.topic > 0:
+            features = dict.fromkeys((*bigrams, *words), 1.0)
+            posterior = self._topics.posterior(features, w.topic_sharpness)
+            entry_score += w.topic * posterior[self._entry_topic]
+        # Only entries some sentence matched are candidates: the entry-level channels rerank
+        # them, they do not invent matches.
+        candidates = np.flatnonzero(matched)
+        scores = entry_score[candidates] / max(w.total, 1e-9)
+        keep = min(candidates.size, limit)
+        top = np.argpartition(-scores, keep - 1)[:keep] if keep < candidates.size else np.arange(
+            candidates.size)
+        top = top[np.argsort(-scores[top], kind="stable")]
+        ranked = [(int(candidates[i]), float(scores[i])) for i in top.tolist()]
         return normalized, ranked
 
     def rank(self, text: str, limit: int = 5) -> list[Candidate]:

@@ -17,6 +17,9 @@ class Document:
     question: str
     similar: tuple[str, ...]
     keywords: tuple[str, ...]
+    # The answer text, when the caller has it: read by the topic model and the
+    # entry-document channel (it names the legal concepts a story-like question uses).
+    answer: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,12 @@ class Decision:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Decision thresholds, tuned on the dev set (see bench/eval_engine.py)."""
+    """Decision thresholds, tuned on the dev set (see bench/ranking_diagnostics.py)."""
 
-    answer: float = 0.3  # top score needed to answer directly
-    margin: float = 0.04  # and its lead over the next different entry
-    lead_ratio: float = 0.92  # and the next entry scoring at most this share of it
-    choices: float = 0.15  # top score needed to offer choices
+    answer: float = 0.45  # top score needed to answer directly
+    margin: float = 0.03  # and its lead over the next different entry
+    lead_ratio: float = 0.95  # and the next entry scoring at most this share of it
+    choices: float = 0.2  # top score needed to offer choices
     choice_ratio: float = 0.7  # a choice must score at least this share of the top score
     max_choices: int = 3
     out_of_scope: float = 1.0  # out-of-domain evidence needed to decline

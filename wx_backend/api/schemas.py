@@ -36,7 +36,8 @@ class ErrorResponse(BaseModel):
 # --- session -------------------------------------------------------------------------------
 class SessionRequest(Strict):
     code: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_\-]+$",
-                      description="the code from wx.login(), valid once for five minutes")
+                      description="the code from wx.login(), valid once for five minutes",
+                      examples=["0c3Ab2000xyzAb1mQh300Kd9nE2Ab20F"])
 
 
 class SessionResponse(BaseModel):
@@ -74,7 +75,8 @@ class FaqQuery(Strict):
     topic: str | None = Field(default=None, max_length=32,
                               description="only this topic (a name from GET /topics)")
     q: str | None = Field(default=None, max_length=200,
-                          description="search words; results come best match first")
+                          description="search words; results come best match first",
+                          examples=["工地受伤"])
     page: int = Field(default=1, ge=1, le=1000)
 
 
@@ -109,7 +111,8 @@ class FaqDetail(BaseModel):
 # --- asking --------------------------------------------------------------------------------
 class AskRequest(Strict):
     question: str = Field(min_length=1, max_length=500, pattern=VISIBLE,
-                          description="what the worker typed (or the number of a choice: 1, 2, 3)")
+                          description="what the worker typed (or the number of a choice: 1, 2, 3)",
+                          examples=["老板拖欠了三个月工资怎么办", "2"])
 
 
 class Choice(BaseModel):

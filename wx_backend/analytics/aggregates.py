@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import ColumnElement, case, distinct, func, select
 
 from ..db import db
 from ..models import QuestionRecord, Worksite
@@ -134,7 +134,7 @@ def source_key(source: str | None) -> str:
     return source[len(WORKSITE_PREFIX):] if source.startswith(WORKSITE_PREFIX) else source
 
 
-def _in(period: Period):  # type: ignore[no-untyped-def]
+def _in(period: Period) -> ColumnElement[bool]:
     return QuestionRecord.day.between(period.start, period.end)
 
 

@@ -7,7 +7,7 @@ that worksite. The events table is the durable record; the store only caches the
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -65,8 +65,6 @@ def current_source(user_id: str) -> str | None:
     return str(row.source)
 
 
-def _aware(moment):  # type: ignore[no-untyped-def]
+def _aware(moment: datetime) -> datetime:
     # SQLite returns naive datetimes for timezone-aware columns; they were stored as UTC.
-    from datetime import UTC
-
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

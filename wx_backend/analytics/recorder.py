@@ -7,10 +7,13 @@ the worker was answered is on disk; the unique message key makes a retried deliv
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import Table, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..db import db
 from ..models import QuestionRecord, UserEvent
@@ -39,25 +42,47 @@ class QuestionEvent:
     score: float | None = None
 
 
+def question_row(secret_key: str, event: QuestionEvent) -> dict[str, Any]:
+    """The question-log row for an event: pseudonymised and scrubbed, ready to insert."""
+    now = utcnow()
+    return {
+        "created_at": now,
+        "day": local_day(now),
+        "message_key": event.message_key,
+        "reply_id": event.reply_id,
+        "channel": event.channel,
+        "source": event.source,
+        "user_pseudonym": pseudonym(secret_key, event.user_id),
+        "message_type": event.message_type,
+        "text": scrub(event.text)[:2000],
+        "topic": event.topic,
+        "entry_id": event.entry_id,
+        "score": event.score,
+        "outcome": event.outcome,
+    }
+
+
 def record_question(secret_key: str, event: QuestionEvent) -> bool:
     """Store one answered question; False when it was already stored or storage failed."""
-    now = utcnow()
-    record = QuestionRecord(
-        created_at=now,
-        day=local_day(now),
-        message_key=event.message_key,
-        reply_id=event.reply_id,
-        channel=event.channel,
-        source=event.source,
-        user_pseudonym=pseudonym(secret_key, event.user_id),
-        message_type=event.message_type,
-        text=scrub(event.text)[:2000],
-        topic=event.topic,
-        entry_id=event.entry_id,
-        score=event.score,
-        outcome=event.outcome,
-    )
-    return _insert(record)
+    return _insert(QuestionRecord.__table__, question_row(secret_key, event))
+
+
+def insert_question_rows(rows: Sequence[dict[str, Any]]) -> int:
+    """Insert question_row() rows in one transaction, skipping ones already stored.
+
+    Raises on storage failure (the caller — the queue flusher — keeps the rows and retries).
+    """
+    if not rows:
+        return 0
+    session = db.session
+    try:
+        result = session.execute(_insert_ignoring_duplicates(QuestionRecord.__table__),
+                                 list(rows))
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return max(0, int(getattr(result, "rowcount", 0) or 0))
 
 
 def record_user_event(
@@ -66,13 +91,15 @@ def record_user_event(
 ) -> bool:
     """Store a follow/unfollow/scan/visit once."""
     return _insert(
-        UserEvent(
-            event_key=event_key,
-            user_pseudonym=pseudonym(secret_key, user_id),
-            channel=channel,
-            event=event,
-            source=source,
-        )
+        UserEvent.__table__,
+        {
+            "created_at": utcnow(),
+            "event_key": event_key,
+            "user_pseudonym": pseudonym(secret_key, user_id),
+            "channel": channel,
+            "event": event,
+            "source": source,
+        },
     )
 
 
@@ -96,17 +123,25 @@ def record_feedback(reply_id: str, helpful: bool) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
-def _insert(row: QuestionRecord | UserEvent) -> bool:
+def _insert_ignoring_duplicates(table: Table) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING: a retried delivery (same unique key) is a no-op."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing()
+    raise NotImplementedError(f"no duplicate-ignoring insert for {dialect}")
+
+
+def _insert(table: Table, row: dict[str, Any]) -> bool:
+    # A Core statement, not the ORM unit of work: one round trip, no IntegrityError dance.
     session = db.session
     try:
-        session.add(row)
+        result = session.execute(_insert_ignoring_duplicates(table), row)
         session.commit()
-        return True
-    except IntegrityError:
-        session.rollback()  # already recorded: a retry, counted once
-        return False
     except SQLAlchemyError:
         session.rollback()
         # The worker still gets the reply; the operator sees the failure in the log.
-        log.exception("could not record %s", type(row).__name__)
+        log.exception("could not record a %s row", table.name)
         return False
+    return int(getattr(result, "rowcount", 0) or 0) == 1  # 0: already recorded (a retry)

@@ -103,19 +103,20 @@ def current_levels(
         .group_by(q.source)
     ).all()
     sites = _worksites([source_key(r[0]) for r in rows])
+    warned = [str(r[0]) for r in rows if thresholds.level(int(r[1])) != "none"]
+    texts = _recent_questions(warned, period, recent)
     levels = []
     for source, users, questions in rows:
         code = source_key(source)
-        level = thresholds.level(int(users))
         site = sites.get(code)
         levels.append(WorksiteLevel(
             code=code,
             name=site.name if site else "（未登记）",
             township=site.township if site else "",
-            level=level,
+            level=thresholds.level(int(users)),
             users=int(users),
             questions=int(questions),
-            recent=_recent_questions(source, period, recent) if level != "none" else [],
+            recent=texts.get(str(source), []),
         ))
     return sorted(levels, key=lambda w: (-LEVELS.index(w.level), -w.users, w.code))
 
@@ -192,15 +193,20 @@ def _worksites(codes: list[str]) -> dict[str, Worksite]:
     return {w.code: w for w in db.session.scalars(select(Worksite).where(Worksite.code.in_(codes)))}
 
 
-def _recent_questions(source: str, period: Period, limit: int) -> list[str]:
-    if limit <= 0:
-        return []
+def _recent_questions(sources: list[str], period: Period, limit: int) -> dict[str, list[str]]:
+    """The latest `limit` wage questions of each source, in one query over the window."""
+    if limit <= 0 or not sources:
+        return {}
     q = QuestionRecord
-    rows = db.session.scalars(
-        select(q.text)
-        .where(q.source == source, q.topic == WAGE_TOPIC, q.day.between(period.start, period.end),
-               q.text.is_not(None))
+    rows = db.session.execute(
+        select(q.source, q.text)
+        .where(q.topic == WAGE_TOPIC, q.day.between(period.start, period.end),
+               q.source.in_(sources), q.text.is_not(None))
         .order_by(q.created_at.desc(), q.id.desc())
-        .limit(limit)
     ).all()
-    return [str(t) for t in rows]
+    found: dict[str, list[str]] = {}
+    for source, text in rows:
+        texts = found.setdefault(str(source), [])
+        if len(texts) < limit:
+            texts.append(str(text))
+    return found

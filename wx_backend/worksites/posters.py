@@ -187,7 +187,7 @@ def _simplified_face(path: str) -> int | None:
             font = ImageFont.truetype(path, 20, index=index)
         except OSError:
             break
-        family = " ".join(font.getname())
+        family = " ".join(part or "" for part in font.getname())
         if first_ok is None:
             first_ok = index
         if any(tag in family for tag in (" SC", "CN", "GB", "Zen Hei", "Micro Hei", "Fallback")):

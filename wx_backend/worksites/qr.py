@@ -64,7 +64,8 @@ def qr_image(data: str, box_size: int = 10, border: int = 2) -> Image.Image:
     code.add_data(data)
     code.make(fit=True)
     image = code.make_image(fill_color="black", back_color="white")
-    return image.get_image().convert("RGB")  # type: ignore[no-any-return]
+    converted: Image.Image = image.get_image().convert("RGB")
+    return converted
 
 
 def qr_png(data: str, box_size: int = 10) -> bytes:

@@ -41,8 +41,8 @@ def _catalog() -> FaqCatalog | None:
             log.warning("FAQ not readable for posters, using topic labels: %s", exc)
             catalog = None
         app.extensions[_CATALOG_KEY] = catalog
-    catalog: FaqCatalog | None = app.extensions[_CATALOG_KEY]
-    return catalog
+    found: FaqCatalog | None = app.extensions[_CATALOG_KEY]
+    return found
 
 
 def _defaults() -> list[CommonQuestion]:

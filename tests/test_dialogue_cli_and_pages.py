@@ -124,6 +124,14 @@ def test_try_it_menu_click_and_follow(make_app: Callable[..., Flask]) -> None:
     assert "依据：《劳动法》第五十条" in picked["replies"][0]["text"]
 
 
+def test_try_it_links_open_on_the_host_the_browser_used(make_app: Callable[..., Flask]) -> None:
+    client = make_app(DEMO=True, PUBLIC_BASE_URL="").test_client()
+    sent = client.post("/try/send", json={"user": "browser05", "kind": "text",
+                                          "text": "没签劳动合同能要二倍工资吗"},
+                       base_url="http://192.0.2.7:8765")
+    assert "查看全文：http://192.0.2.7:8765/faq/ht-01" in sent.get_json()["replies"][0]["text"]
+
+
 def test_try_it_is_closed_outside_demo_mode(make_app: Callable[..., Flask]) -> None:
     response = make_app().test_client().post("/try/send", json={"user": "browser03",
                                                                 "text": "你好"})

@@ -111,9 +111,10 @@ def try_send() -> ResponseReturnValue:
                              config["WECHAT_APPID"]) if config.get("WECHAT_AES_KEY") else None)
     signed = signed_request(xml, config["WECHAT_TOKEN"], cipher, now=now)
     # Through the whole WSGI app, exactly as WeChat's request would arrive.
+    # base_url keeps the browser's host and port, so links in replies open from the phone page.
     response = Client(current_app._get_current_object()).post(  # type: ignore[attr-defined]
         "/wechat", query_string=signed.query, data=signed.body,
-        headers={"Content-Type": "text/xml"},
+        headers={"Content-Type": "text/xml"}, base_url=request.host_url,
     )
     if response.status_code != 200:
         return jsonify(error=f"/wechat answered {response.status_code}"), 502

@@ -114,6 +114,15 @@ def _add_staff_and_publishing_commands() -> None:
 _add_staff_and_publishing_commands()
 
 
+def _add_content_check_command() -> None:
+    from .content_check import content_check_command
+
+    content_group.add_command(content_check_command)
+
+
+_add_content_check_command()
+
+
 def _add_analytics_commands() -> None:
     from .analytics.commands import log_group, purge_at_start, report_command, warnings_group
     from .worksites.commands import qr_group, worksites_group
@@ -145,6 +154,16 @@ def _add_dialogue_commands() -> None:
 
 
 _add_dialogue_commands()
+
+
+def _add_question_queue() -> None:
+    # Questions a killed server acknowledged but never committed reach the log before serving.
+    from .analytics.queue import drain_at_start
+
+    startup_step(drain_at_start)
+
+
+_add_question_queue()
 
 
 def main() -> None:

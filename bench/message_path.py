@@ -7,6 +7,10 @@ is set, else SQLite) and, with the same server settings, an echo floor: a minima
 wechatpy handler that checks the signature, parses (decrypts in safe mode) and returns a fixed
 text. Senders on loopback post signed text messages with distinct MsgIds, in plaintext and
 safe mode, keep-alive connections; prints messages/s, p50/p99 latency and pufa/floor ratios.
+The texts are drawn at random from every FAQ question and similar question in faq/ (about
+3,000 distinct questions as workers phrase them) plus menu words and numbered choices, so the
+matcher's decision cache only helps where real traffic repeats itself. After the run it waits
+for the question queue to drain and checks that the log holds one row per answered message.
 Target: >= 0.7x the floor's throughput and p99 < 50 ms at 10 senders. Asserts nothing.
 """
 
@@ -18,6 +22,7 @@ import hashlib
 import http.client
 import itertools
 import os
+import random
 import secrets
 import signal
 import subprocess
@@ -35,13 +40,20 @@ sys.path.insert(0, str(ROOT))
 TOKEN = "bench-token"
 APPID = "wxbench000000000"
 AES_KEY = base64.b64encode(secrets.token_bytes(32)).decode().rstrip("=")
-QUESTIONS = [
-    "老板拖欠工资三个月了怎么办", "没签劳动合同能要二倍工资吗", "在工地干活受伤算工伤吗",
-    "试用期可以不交社保吗", "被辞退有没有经济补偿", "加班费怎么算", "工伤认定要多久",
-    "劳动仲裁要钱吗", "外卖骑手受伤算工伤吗", "怀孕了公司要辞退我怎么办", "你好", "1",
-    "劳动合同法第八十二条", "包工头跑了工钱找谁要", "社保断交了有什么影响",
-]
+MENU_WORDS = ["你好", "菜单", "帮助", "1", "2", "3", "劳动合同法第八十二条", "人工"]
 _ids = itertools.count(int(time.time()) * 1000)
+
+
+def question_pool() -> list[str]:
+    """Every FAQ question and similar question, as workers phrase them, plus menu words."""
+    import yaml
+
+    pool: list[str] = []
+    for path in sorted((ROOT / "faq").glob("*.yaml")):
+        for entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("entries", []):
+            pool += [str(entry["question"]), *(str(q) for q in entry.get("similar", []))]
+    # Menu words and digits are about one message in twenty, as on the live account.
+    return pool + MENU_WORDS * max(1, len(pool) // (20 * len(MENU_WORDS)))
 
 
 # ---- the echo floor ---------------------------------------------------------------------
@@ -130,12 +142,14 @@ class Result:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
 
 
-def drive(port: int, target: str, mode: str, senders: int, seconds: float) -> Result:
+def drive(port: int, target: str, mode: str, senders: int, seconds: float,
+          pool: list[str]) -> Result:
     """Run `senders` keep-alive clients for `seconds`; each waits for its reply (like WeChat)."""
     # Requests are prepared ahead so the senders measure the server, not the signing.
     per_sender = max(50, int(seconds * 2500 / max(senders, 1)) + 50)
-    prepared = [[build_request(mode, f"oBench{s:03d}", QUESTIONS[(s + i) % len(QUESTIONS)])
-                 for i in range(per_sender)] for s in range(senders)]
+    pick = random.Random(f"{target}{mode}{senders}{seconds}").choice
+    prepared = [[build_request(mode, f"oBench{s:03d}", pick(pool)) for _ in range(per_sender)]
+                for s in range(senders)]
     latencies: list[list[float]] = [[] for _ in range(senders)]
     errors = [0] * senders
     stop = threading.Event()
@@ -258,6 +272,7 @@ def main() -> None:
         run_echo_server(args.echo_server)
         return
     levels = [int(x) for x in args.levels.split(",")]
+    answered = 0
     pufa_port, echo_port = 18000, 18001
     database_url, db_name = scratch_database()
     with tempfile.TemporaryDirectory() as tmp:
@@ -267,17 +282,46 @@ def main() -> None:
             wait_ready(pufa_port, pufa)
             wait_ready(echo_port, echo)
             results: list[Result] = []
+            pool = question_pool()
             for mode in ("plain", "safe"):
                 for senders in levels:
                     for target, port in (("pufa", pufa_port), ("floor", echo_port)):
-                        drive(port, target, mode, senders, 1.0)  # warm-up
-                        results.append(drive(port, target, mode, senders, args.seconds))
+                        warm = drive(port, target, mode, senders, 1.0, pool)
+                        results.append(drive(port, target, mode, senders, args.seconds, pool))
+                        if target == "pufa":
+                            answered += warm.count + results[-1].count
+            logged, lag = wait_for_log(database_url, answered)
         finally:
             stop(pufa)
             stop(echo)
             if db_name:
                 drop_database(db_name)
     report(results, "PostgreSQL" if database_url else "SQLite")
+    print(f"question log: {logged} rows for {answered} answered messages "
+          f"({'all recorded' if logged == answered else 'MISMATCH'}), "
+          f"{lag:.1f} s after the last reply")
+
+
+def wait_for_log(database_url: str, answered: int, timeout: float = 60) -> tuple[int, float]:
+    """Rows in the question log once the queue has drained, and how long that took."""
+    from sqlalchemy import create_engine, func, select
+    from sqlalchemy.pool import NullPool
+
+    from wx_backend.models import QuestionRecord
+
+    if not database_url:
+        return -1, 0.0
+    engine = create_engine(database_url, poolclass=NullPool)
+    began = time.perf_counter()
+    count = 0
+    while time.perf_counter() - began < timeout:
+        with engine.connect() as conn:
+            count = int(conn.scalar(select(func.count()).select_from(QuestionRecord)) or 0)
+        if count >= answered:
+            break
+        time.sleep(0.1)
+    engine.dispose()
+    return count, time.perf_counter() - began
 
 
 def _pick(results: list[Result], target: str, mode: str, senders: int) -> Result:

@@ -24,12 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 import requests
 from sqlalchemy import create_engine, func, make_url, select, text
 from sqlalchemy.pool import NullPool
 
 from tests import wechat_helpers as wx
 from tests.conftest import POSTGRES_URL, REDIS_URL, TEST_SECRET, TEST_TOKEN, _need, drop_postgres
+from wx_backend.analytics.queue import QuestionQueue, queue_key
 from wx_backend.models import QuestionRecord
 
 pytestmark = pytest.mark.slow
@@ -187,6 +189,14 @@ def test_sigkill_mid_load_loses_nothing_acknowledged_and_counts_nothing_twice(
             assert got is not None, f"{key} unanswered after the restart"
             replies.setdefault(key, got)
     assert set(replies) == set(messages)
+    # With Redis the server hands each record to its question queue before replying and
+    # commits it moments later; the restarted server drains what the killed one left.
+    queue = QuestionQueue(redis.Redis.from_url(REDIS_URL, decode_responses=True),
+                          queue_key(database_url))
+    deadline = time.monotonic() + 30
+    while queue.pending_count() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert queue.pending_count() == 0, "the server left records in its queue"
 
     engine = create_engine(database_url, poolclass=NullPool)
     with engine.connect() as conn:

@@ -100,7 +100,7 @@ class QuestionQueue:
         self.ensure_group()
         answer = self.client.xreadgroup(GROUP, consumer, {self.key: ">" if new else "0"},
                                         count=count, block=block_ms)
-        return list(answer[0][1]) if answer else []  # type: ignore[index]
+        return list(answer[0][1]) if answer else []  # type: ignore[index,arg-type]
 
     def claim_stale(self, consumer: str, min_idle_ms: int,
                     count: int = BATCH) -> list[tuple[str, dict[str, str]]]:
@@ -108,7 +108,7 @@ class QuestionQueue:
         self.ensure_group()
         result = self.client.xautoclaim(self.key, GROUP, consumer, min_idle_ms, "0-0",
                                         count=count)
-        return [(i, f) for i, f in result[1] if f]  # type: ignore[index]
+        return [(i, f) for i, f in result[1] if f]
 
     def acknowledge(self, ids: Sequence[str]) -> None:
         if not ids:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -25,6 +25,8 @@ HELPFUL = "helpful"
 NOT_HELPFUL = "not_helpful"
 
 log = logging.getLogger(__name__)
+_QUESTIONS = cast(Table, QuestionRecord.__table__)
+_EVENTS = cast(Table, UserEvent.__table__)
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ def question_row(secret_key: str, event: QuestionEvent) -> dict[str, Any]:
 
 def record_question(secret_key: str, event: QuestionEvent) -> bool:
     """Store one answered question; False when it was already stored or storage failed."""
-    return _insert(QuestionRecord.__table__, question_row(secret_key, event))
+    return _insert(_QUESTIONS, question_row(secret_key, event))
 
 
 def insert_question_rows(rows: Sequence[dict[str, Any]]) -> int:
@@ -75,14 +77,18 @@ def insert_question_rows(rows: Sequence[dict[str, Any]]) -> int:
     if not rows:
         return 0
     session = db.session
+    table = _QUESTIONS
     try:
-        result = session.execute(_insert_ignoring_duplicates(QuestionRecord.__table__),
-                                 list(rows))
+        # RETURNING counts the rows really inserted: executemany's rowcount is unreliable.
+        result = session.execute(
+            _insert_ignoring_duplicates(table).returning(table.c.id), list(rows)
+        )
+        stored = len(result.all())
         session.commit()
     except BaseException:
         session.rollback()
         raise
-    return max(0, int(getattr(result, "rowcount", 0) or 0))
+    return stored
 
 
 def record_user_event(
@@ -91,7 +97,7 @@ def record_user_event(
 ) -> bool:
     """Store a follow/unfollow/scan/visit once."""
     return _insert(
-        UserEvent.__table__,
+        _EVENTS,
         {
             "created_at": utcnow(),
             "event_key": event_key,

@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from wx_backend.faq import FaqCatalog, FaqEntry, Topic, documents_from_catalog, load_catalog
@@ -18,6 +20,7 @@ from wx_backend.laws import LawLibrary
 from wx_backend.matching import Decision, Matcher
 
 log = logging.getLogger(__name__)
+DECISION_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,14 @@ class Brain:
     catalog: FaqCatalog
     laws: LawLibrary | None
     matcher: Matcher | None  # None while the catalog is empty
+    # Workers ask the same things in the same words ("加班费怎么算"); the brain never changes
+    # while serving, so a decision is remembered per exact text (bounded, thread-safe).
+    _decide: Callable[[str], Decision] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        matcher = self.matcher
+        decide = lru_cache(maxsize=DECISION_CACHE_SIZE)(matcher.decide) if matcher else None
+        object.__setattr__(self, "_decide", decide)
 
     @property
     def topics(self) -> tuple[Topic, ...]:
@@ -37,9 +48,9 @@ class Brain:
 
     def decide(self, text: str) -> Decision:
         """The matcher's decision; with no catalog there is nothing to be sure of."""
-        if self.matcher is None:
+        if self._decide is None:
             return Decision("fallback", (), text)
-        return self.matcher.decide(text)
+        return self._decide(text)
 
 
 def build_brain(content_dir: Path, cache_dir: Path | None) -> Brain:

@@ -2,6 +2,10 @@
 
 Dedup → dialogue → render → record → store the reply for retries. Kept apart from the view
 so the try-it page, the bench and the tests drive exactly the same path.
+
+The record is durable before the reply is stored or sent: with Redis it is appended to the
+question queue (analytics.queue; a worker's flusher commits it to the database in batches),
+with the in-process store it is inserted at once.
 """
 
 from __future__ import annotations
@@ -9,11 +13,12 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import current_app
+import redis
+from flask import Flask, current_app
 
-from wx_backend.analytics.attribution import current_source
-from wx_backend.analytics.recorder import QuestionEvent, record_question
-from wx_backend.dialogue.service import make_dialogue, visible_text
+from wx_backend.analytics.queue import ensure_flusher, question_queue
+from wx_backend.analytics.recorder import QuestionEvent, question_row, record_question
+from wx_backend.dialogue.service import make_dialogue, source_cache, visible_text
 from wx_backend.dialogue.types import Answer, Incoming
 from wx_backend.extensions import get_site, get_store
 from wx_backend.wechat import Deduplicator, Inbound, message_key, render_text, render_transfer
@@ -57,7 +62,10 @@ def reply_to(message: Inbound, base_url: str) -> str:
         answer = Answer(_sorry_text(), "error")
         reply = render_text(message.user, message.account, answer.text)
     if answer.is_question:
-        _record(message, incoming, key, answer)
+        try:
+            _record(message, incoming, key, answer)
+        except Exception:  # recording never costs the worker the reply
+            log.exception("could not record %s", key)
     dedup.complete(key, reply)
     return reply
 
@@ -69,13 +77,14 @@ def _sorry_text() -> str:
 
 
 def _record(message: Inbound, incoming: Incoming, key: str, answer: Answer) -> None:
-    secret = current_app.config["SECRET_KEY"]
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    secret = app.config["SECRET_KEY"]
     try:
-        source = current_source(message.user)
+        source = source_cache(app).source(message.user)
     except Exception:  # attribution is a nicety; the question is still recorded
         log.exception("could not look up the source of %s", key)
         source = None
-    record_question(secret, QuestionEvent(
+    event = QuestionEvent(
         message_key=key,
         reply_id=uuid.uuid4().hex,
         channel=CHANNEL,
@@ -87,4 +96,13 @@ def _record(message: Inbound, incoming: Incoming, key: str, answer: Answer) -> N
         topic=answer.topic,
         entry_id=answer.entry_id,
         score=answer.score,
-    ))
+    )
+    queue = question_queue(app)
+    if queue is not None:
+        try:
+            queue.put(question_row(secret, event))
+            ensure_flusher(app)
+            return
+        except redis.RedisError:
+            log.exception("question queue unavailable; recording %s directly", key)
+    record_question(secret, event)

@@ -210,10 +210,12 @@ def test_shipped_answers_fit_a_chat_reply(shipped: FaqCatalog) -> None:
         assert len(fill_placeholders(entry.answer).encode("utf-8")) < 2000, entry.id
 
 
-def test_documents_carry_every_similar_question(shipped: FaqCatalog) -> None:
+def test_documents_carry_every_similar_question_and_the_answer(shipped: FaqCatalog) -> None:
     documents = documents_from_catalog(shipped)
     assert [d.id for d in documents] == [e.id for e in shipped]
     assert all(len(d.similar) >= 8 for d in documents)
+    # The answer's words help long, story-like questions find the entry.
+    assert [d.answer for d in documents] == [e.answer for e in shipped]
 
 
 def test_every_shipped_topic_has_a_guide_whose_citations_resolve() -> None:

@@ -15,6 +15,7 @@ def documents_from_catalog(catalog: FaqCatalog) -> list[Document]:
             question=entry.question,
             similar=entry.similar,
             keywords=entry.keywords,
+            answer=entry.answer,
         )
         for entry in catalog.entries
     ]

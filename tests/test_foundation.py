@@ -159,3 +159,12 @@ def test_pufa_db_upgrade_works_from_the_command_line(tmp_path: Path) -> None:
     # Unconfigured means demo mode: secrets were generated and kept.
     assert (tmp_path / "instance" / "demo-secrets.json").exists()
     assert (tmp_path / "instance" / "pufa.sqlite3").exists()
+
+
+def test_migrations_form_a_single_line_to_one_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from wx_backend.migrate import alembic_config
+
+    heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
+    assert heads == ["0004_merge"]

@@ -57,7 +57,10 @@ def test_normalising_folds_width_script_and_numerals(matcher: Matcher) -> None:
 
 
 def test_colloquial_words_map_to_canonical_terms(matcher: Matcher) -> None:
-    assert matcher.normalize("包工头") == matcher.normalize("老板") == "用人单位"
+    assert matcher.normalize("厂里") == matcher.normalize("老板") == "用人单位"
+    # On building sites the labor contractor is legally distinct from the employer.
+    assert matcher.normalize("工头") == matcher.normalize("带班的") == "包工头"
+    assert matcher.normalize("总包") == matcher.normalize("项目部") == "施工总承包单位"
     assert matcher.normalize("被炒鱿鱼了") == matcher.normalize("被开除了")
     assert matcher.normalize("血汗钱") == "工资"
 

@@ -55,3 +55,10 @@ def test_every_entry_finds_itself_by_its_standard_question(
     misses = [e.id for e in catalog if e.id not in
               {c.entry_id for c in matcher.rank(e.question, limit=3)}]
     assert len(misses) <= len(catalog) // 50, misses
+
+
+def test_a_labor_contractor_who_ran_off_leads_to_the_general_contractor_entry(
+    matcher: Matcher,
+) -> None:
+    decision = matcher.decide("包工头跑了工钱找谁要")
+    assert decision.candidates[0].entry_id == "qx-02"  # 包工头跑了或者不给工钱，谁来付？

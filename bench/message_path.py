@@ -41,7 +41,8 @@ TOKEN = "bench-token"
 APPID = "wxbench000000000"
 AES_KEY = base64.b64encode(secrets.token_bytes(32)).decode().rstrip("=")
 MENU_WORDS = ["你好", "菜单", "帮助", "1", "2", "3", "劳动合同法第八十二条", "人工"]
-_ids = itertools.count(int(time.time()) * 1000)
+# MsgIds unique to this run: dedup keys outlive a run, and others share the Redis.
+_ids = itertools.count(random.randrange(10**15, 10**16) * 1000)
 
 
 def question_pool() -> list[str]:

@@ -172,7 +172,7 @@ def test_a_row_the_database_refuses_does_not_block_the_others(queued_app: Flask)
 def test_with_redis_unavailable_the_record_is_written_directly(
     queued_app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(self: QuestionQueue, row: object) -> None:
+    def refuse(self: QuestionQueue, row: object, also_set: object = None) -> None:
         raise redis.ConnectionError("Redis is restarting")
 
     monkeypatch.setattr(QuestionQueue, "put", refuse)

@@ -22,6 +22,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -43,6 +44,9 @@ BLOCK_MS = 1000
 # An entry read but not acknowledged for this long belongs to a flusher that died (a worker
 # killed mid-batch); a live flusher commits a batch in milliseconds.
 STALE_MS = 30_000
+# After a partial batch the flusher pauses this long, so rows are inserted a few hundred at a
+# time under load instead of one commit per message.
+PAUSE_SECONDS = 0.25
 EXTENSION_KEY = "pufa_question_queue"
 _DATES = ("created_at", "day")
 
@@ -70,9 +74,10 @@ def _decode(payload: str) -> dict[str, Any]:
 class QuestionQueue:
     """The stream of question-log rows waiting for the database, for one app."""
 
-    def __init__(self, client: redis.Redis, key: str) -> None:
+    def __init__(self, client: redis.Redis, key: str, store_prefix: str = "") -> None:
         self.client = client
         self.key = key
+        self.store_prefix = store_prefix  # the RedisStore's key prefix, for put(also_set=…)
         self._group_ready = False
 
     def ensure_group(self) -> None:
@@ -85,9 +90,21 @@ class QuestionQueue:
                 raise
         self._group_ready = True
 
-    def put(self, row: dict[str, Any]) -> None:
-        """Hand one row over durably (returns once Redis has it)."""
-        self.client.xadd(self.key, {"row": _encode(row)})
+    def put(self, row: dict[str, Any], also_set: tuple[str, str, int] | None = None) -> None:
+        """Hand one row over durably (returns once Redis has it).
+
+        `also_set` (store key, value, ttl) is written in the same MULTI: the message path
+        stores the reply for WeChat's retries with its record, in one round trip, and a
+        reply is never stored without its record.
+        """
+        if also_set is None:
+            self.client.xadd(self.key, {"row": _encode(row)})
+            return
+        key, value, ttl = also_set
+        pipe = self.client.pipeline(transaction=True)
+        pipe.xadd(self.key, {"row": _encode(row)})
+        pipe.set(self.store_prefix + key, value, ex=ttl)
+        pipe.execute()
 
     def pending_count(self) -> int:
         """Rows handed over but not yet committed to the database (queued or in a batch)."""
@@ -182,35 +199,47 @@ class Flusher(threading.Thread):
         self.consumer = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.stopping = threading.Event()
         self._failures = 0
+        self._owing = False  # holds entries it read and has not acknowledged
 
     def stop(self, timeout: float = 5.0) -> None:
         self.stopping.set()
         self.join(timeout)
 
     def run(self) -> None:
-        claim_every = max(1, STALE_MS // BLOCK_MS)
-        rounds = 0
+        next_claim = 0.0
         while not self.stopping.is_set():
             try:
-                self.step(claim=rounds % claim_every == 0)
+                claim = time.monotonic() >= next_claim
+                if claim:
+                    next_claim = time.monotonic() + STALE_MS / 1000
+                stored = self.step(claim=claim)
                 self._failures = 0
+                if 0 < stored < BATCH:
+                    # Let rows gather: one insert per PAUSE, not one commit per message. They
+                    # are already durable in Redis, so waiting costs only freshness.
+                    self.stopping.wait(PAUSE_SECONDS)
             except (redis.RedisError, SQLAlchemyError, OSError):
                 # Database or Redis away: the rows stay in Redis; try again, backing off.
                 self._failures += 1
                 log.exception("question queue: flush failed (attempt %d)", self._failures)
                 self.stopping.wait(min(30.0, 0.5 * 2 ** min(self._failures, 6)))
-            rounds += 1
 
     def step(self, *, claim: bool = False) -> int:
         """One round: own unacknowledged entries first, then stale ones, then new ones."""
-        entries = self.queue.read(self.consumer, new=False)
+        entries: list[tuple[str, dict[str, str]]] = []
+        if self._owing:  # a failed batch is still ours and unacknowledged: retry it first
+            entries = self.queue.read(self.consumer, new=False)
+            self._owing = bool(entries)
         if not entries and claim:
             entries = self.queue.claim_stale(self.consumer, STALE_MS)
         if not entries:
             entries = self.queue.read(self.consumer, new=True, block_ms=BLOCK_MS)
         if not entries:
             return 0
-        return store_rows(self.app, self.queue, entries)
+        self._owing = True
+        stored = store_rows(self.app, self.queue, entries)
+        self._owing = False
+        return stored
 
 
 _start_lock = threading.Lock()
@@ -225,7 +254,10 @@ def question_queue(app: Flask) -> QuestionQueue | None:
     store = app.extensions["pufa_store"]
     queue = None
     if isinstance(store, RedisStore):
-        queue = QuestionQueue(store.client, queue_key(app.config["DATABASE_URL"]))
+        # The store has no public accessor for its prefix; put(also_set=…) writes a store
+        # key directly, so it needs the same prefix RedisStore.set would add.
+        prefix = str(getattr(store, "_prefix", "pufa:"))
+        queue = QuestionQueue(store.client, queue_key(app.config["DATABASE_URL"]), prefix)
     app.extensions[EXTENSION_KEY] = (queue, {})
     return queue
 

@@ -63,7 +63,8 @@ def reply_to(message: Inbound, base_url: str) -> str:
         reply = render_text(message.user, message.account, answer.text)
     if answer.is_question:
         try:
-            _record(message, incoming, key, answer)
+            if _record(message, incoming, key, answer, dedup.completion(key, reply)):
+                return reply  # the reply was stored for retries together with the record
         except Exception:  # recording never costs the worker the reply
             log.exception("could not record %s", key)
     dedup.complete(key, reply)
@@ -76,7 +77,9 @@ def _sorry_text() -> str:
             f"或 {site.legal_aid_hotline}（公共法律服务热线）。")
 
 
-def _record(message: Inbound, incoming: Incoming, key: str, answer: Answer) -> None:
+def _record(message: Inbound, incoming: Incoming, key: str, answer: Answer,
+            completion: tuple[str, str, int]) -> bool:
+    """Record the question durably; True when `completion` (the stored reply) went with it."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     secret = app.config["SECRET_KEY"]
     try:
@@ -100,9 +103,10 @@ def _record(message: Inbound, incoming: Incoming, key: str, answer: Answer) -> N
     queue = question_queue(app)
     if queue is not None:
         try:
-            queue.put(question_row(secret, event))
+            queue.put(question_row(secret, event), also_set=completion)
             ensure_flusher(app)
-            return
+            return True
         except redis.RedisError:
             log.exception("question queue unavailable; recording %s directly", key)
     record_question(secret, event)
+    return False

@@ -85,9 +85,13 @@ class Deduplicator:
             self._sleep(delay)
             delay = min(delay * 2, 0.05)
 
+    def completion(self, key: str, reply: str) -> tuple[str, str, int]:
+        """The (store key, value, ttl) complete() writes: for callers that batch the write."""
+        return self._key(key), _DONE + reply, self._ttl
+
     def complete(self, key: str, reply: str) -> None:
         """Store the reply for retries of the same message ("" means "success")."""
-        self._store.set(self._key(key), _DONE + reply, self._ttl)
+        self._store.set(*self.completion(key, reply))
 
     def abandon(self, key: str) -> None:
         """Release a claim whose reply could not be produced, so a retry can try again."""

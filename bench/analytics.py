@@ -11,7 +11,6 @@ under one second. PostgreSQL runs when --postgres or PUFA_TEST_POSTGRES_URL is g
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import random
 import sys
@@ -28,12 +27,12 @@ from sqlalchemy.pool import NullPool
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from wx_backend import create_app  # noqa: E402
-from wx_backend.analytics import aggregates as agg  # noqa: E402
-from wx_backend.analytics.report import build_report  # noqa: E402
-from wx_backend.analytics.warnings import Thresholds, current_levels  # noqa: E402
-from wx_backend.migrate import upgrade  # noqa: E402
-from wx_backend.models.questions import local_day  # noqa: E402
+from wx_backend import create_app
+from wx_backend.analytics import aggregates as agg
+from wx_backend.analytics.report import build_report
+from wx_backend.analytics.warnings import Thresholds, current_levels
+from wx_backend.migrate import upgrade
+from wx_backend.models.questions import local_day
 
 TOPICS = ["欠薪与工资支付", "工伤认定", "工伤待遇与鉴定", "劳动合同订立", "试用期",
           "解除终止与经济补偿", "加班工时休假", "社会保险", "维权渠道与仲裁", "新就业形态",

@@ -12,5 +12,9 @@ PYTHON=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".[test]"
 
+# Style and types first: cheap, and they fail with a precise file:line.
+.venv/bin/ruff check .
+.venv/bin/mypy
+
 export PUFA_TEST_REQUIRE_SERVICES=1
 exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -173,7 +173,8 @@ def with_guide(brain: Brain, guide: str) -> Brain:
 
 
 def test_answers_carry_the_topic_guide_when_it_adds_something() -> None:
-    brain = with_guide(stub_brain("answer", "qx-01"), "讨薪怎么办：先保存考勤和转账记录，再向{inspection}投诉。")
+    guide = "讨薪怎么办：先保存考勤和转账记录，再向{inspection}投诉。"
+    brain = with_guide(stub_brain("answer", "qx-01"), guide)
     answer = say(dialogue(brain), "工资")
     assert "讨薪怎么办：先保存考勤和转账记录，再向缙云县劳动保障监察机构" in answer.text
 

@@ -78,7 +78,9 @@ def test_default_site_is_jinyun_with_national_fallbacks(app: Flask) -> None:
     assert site.county == "缙云县"
     values = site.placeholders()
     # Local phone numbers are not confirmed, so no number is printed for them.
-    assert values["inspection"] == "缙云县劳动保障监察机构（县人力社保局）（地址和电话可拨 12333 查询）"
+    assert values["inspection"] == (
+        "缙云县劳动保障监察机构（县人力社保局）（地址和电话可拨 12333 查询）"
+    )
     assert "12348" in site.human_channels() and "12333" in site.human_channels()
 
 

@@ -162,7 +162,8 @@ def test_thresholds_are_configurable(tmp_path: Path) -> None:
 
 def test_answer_text_lets_a_question_in_the_answers_words_find_its_entry(tmp_path: Path) -> None:
     docs = [
-        Document("gs-01", "工伤待遇", "干活受伤了老板给什么待遇", ("厂里受伤了能拿什么钱",), ("工伤待遇",),
+        Document("gs-01", "工伤待遇", "干活受伤了老板给什么待遇", ("厂里受伤了能拿什么钱",),
+                 ("工伤待遇",),
                  answer="治疗期间是停工留薪期，原工资福利待遇不变，由所在单位按月支付。"),
         Document("qx-01", "欠薪", "老板拖欠工资怎么办", ("工资一直不发",), ("拖欠工资",),
                  answer="可以向劳动保障监察投诉，或者申请劳动仲裁。"),

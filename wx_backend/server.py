@@ -8,7 +8,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 
-class PufaServer(BaseApplication):  # type: ignore[misc]
+class PufaServer(BaseApplication):
     """Gunicorn configured in code, so `pufa serve` needs no config file."""
 
     def __init__(self, app: Flask, options: dict[str, Any]) -> None:

@@ -74,7 +74,9 @@ class SiteConfig:
     def placeholders(self) -> dict[str, str]:
         """Values for the {placeholders} used in FAQ answers and case pages."""
         if self.minimum_wage_monthly:
-            minimum_wage = f"当地最低工资标准（{self.county}现行月最低工资 {self.minimum_wage_monthly} 元）"
+            minimum_wage = (
+                f"当地最低工资标准（{self.county}现行月最低工资 {self.minimum_wage_monthly} 元）"
+            )
         else:
             minimum_wage = f"当地最低工资标准（现行标准可拨 {self.hotline} 查询）"
         return {

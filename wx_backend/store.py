@@ -129,7 +129,7 @@ class RedisStore:
         return int(count)
 
     def ttl(self, key: str) -> int | None:
-        value = int(self._redis.ttl(self._prefix + key))  # type: ignore[arg-type]
+        value = int(self._redis.ttl(self._prefix + key))
         return None if value < 0 else value
 
     def ping(self) -> bool:

@@ -48,7 +48,6 @@ STALE_MS = 30_000
 # time under load instead of one commit per message.
 PAUSE_SECONDS = 0.25
 EXTENSION_KEY = "pufa_question_queue"
-_DATES = ("created_at", "day")
 
 
 def queue_key(database_url: str) -> str:
@@ -287,7 +286,26 @@ def ensure_flusher(app: Flask) -> Flusher | None:
 
 
 def drain_at_start(app: Flask) -> None:
-    """Startup step: rows a previous run acknowledged but never stored reach the database."""
-    stored = drain(app)
+    """Startup step: rows a previous run acknowledged but never stored reach the database.
+
+    A failure here does not stop the service: the rows stay in Redis and the workers'
+    flushers claim them once they have been pending for STALE_MS.
+    """
+    queue = question_queue(app)
+    if queue is None:
+        return
+    try:
+        stored = drain(app, queue)
+        _forget_idle_consumers(queue)
+    except (redis.RedisError, SQLAlchemyError):
+        log.exception("question queue: could not drain at start; the flushers will")
+        return
     if stored:
         log.info("question queue: stored %d rows left from the previous run", stored)
+
+
+def _forget_idle_consumers(queue: QuestionQueue, idle_ms: int = 3_600_000) -> None:
+    """Drop consumers of past worker processes (each restart adds new names)."""
+    for consumer in queue.client.xinfo_consumers(queue.key, GROUP):
+        if int(consumer["pending"]) == 0 and int(consumer["idle"]) > idle_ms:
+            queue.client.xgroup_delconsumer(queue.key, GROUP, consumer["name"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Iterator
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -103,12 +104,33 @@ def test_an_answered_message_is_queued_before_the_reply_and_stored_once(queued_a
 
 def test_the_flusher_stores_batches_and_counts_a_row_queued_twice_once(queued_app: Flask) -> None:
     queue = _queue(queued_app)
+    rows = {key: _row(key, topic="wages", entry_id="gz-01", score=0.75, source="ws:JY001")
+            for key in ("m1", "m2", "m3")}
     for key in ("m1", "m2", "m1", "m3"):  # m1 twice: a hand-off repeated after a crash
-        queue.put(_row(key))
+        queue.put(rows[key])
     flusher = Flusher(queued_app, queue)
     assert flusher.step() == 3
     assert queue.pending_count() == 0
     assert _logged(queued_app) == ["m1", "m2", "m3"]
+    with queued_app.app_context():
+        stored = db.session.scalars(select(QuestionRecord).order_by(QuestionRecord.id)).first()
+        assert stored is not None
+        expected = rows[stored.message_key]
+        for name in ("reply_id", "channel", "source", "user_pseudonym", "message_type", "text",
+                     "topic", "entry_id", "score", "outcome", "day"):
+            assert getattr(stored, name) == expected[name], name
+        moment = stored.created_at
+        # SQLite hands back naive UTC; PostgreSQL an aware timestamp: the same instant.
+        assert (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) == expected["created_at"]
+
+
+def test_an_unreadable_entry_is_dropped_and_the_rest_stored(queued_app: Flask) -> None:
+    queue = _queue(queued_app)
+    queue.put(_row("m41"))
+    queue.client.xadd(queue.key, {"row": "{not json"})
+    queue.put(_row("m42"))
+    assert Flusher(queued_app, queue).step() == 2
+    assert _logged(queued_app) == ["m41", "m42"] and queue.pending_count() == 0
 
 
 def test_the_flusher_thread_keeps_the_log_current(queued_app: Flask) -> None:
@@ -146,10 +168,10 @@ def test_a_database_outage_keeps_the_rows_in_redis_until_it_is_back(
     queue.put(_row("m21"))
     flusher = Flusher(queued_app, queue)
 
-    def down(rows: object) -> int:
+    def down(payloads: object) -> int:
         raise OperationalError("INSERT", {}, Exception("connection refused"))
 
-    monkeypatch.setattr(question_queue_module, "insert_question_rows", down)
+    monkeypatch.setattr(question_queue_module, "_insert_batch", down)
     with pytest.raises(OperationalError):
         flusher.step()
     assert queue.pending_count() == 1 and _logged(queued_app) == []

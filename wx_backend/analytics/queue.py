@@ -26,13 +26,16 @@ import time
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import redis
 from flask import Flask
-from sqlalchemy import make_url
+from sqlalchemy import Table, TextClause, make_url, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
+from ..db import db
+from ..models import QuestionRecord
 from ..store import RedisStore
 from .recorder import insert_question_rows
 
@@ -145,25 +148,57 @@ def store_rows(app: Flask, queue: QuestionQueue,
     dropped — exactly what a synchronous insert did with it.
     """
     ids = [entry_id for entry_id, _ in entries]
-    rows: list[dict[str, Any]] = []
-    for entry_id, fields in entries:
-        try:
-            rows.append(_decode(fields["row"]))
-        except (KeyError, ValueError, TypeError):
-            log.error("question queue: dropping unreadable entry %s: %r", entry_id, fields)
+    payloads = [str(fields.get("row", "")) for _, fields in entries]
     with app.app_context():
         try:
-            stored = insert_question_rows(rows)
-        except (DataError, IntegrityError):
+            stored = _insert_batch(payloads)
+        except (DataError, IntegrityError, ValueError, KeyError, TypeError):
             stored = 0
-            for row in rows:
+            for entry_id, payload in zip(ids, payloads, strict=True):
                 try:
-                    stored += insert_question_rows([row])
+                    stored += insert_question_rows([_decode(payload)])
+                except (ValueError, KeyError, TypeError):
+                    log.error("question queue: dropping unreadable entry %s: %r", entry_id,
+                              payload)
                 except (DataError, IntegrityError):
-                    log.exception("question queue: the database refused the row for %s",
-                                  row.get("message_key"))
+                    log.exception("question queue: the database refused entry %s", entry_id)
     queue.acknowledge(ids)
     return stored
+
+
+def _insert_batch(payloads: list[str]) -> int:
+    """Insert queued rows (JSON) in one statement; on PostgreSQL the JSON goes in as is."""
+    session = db.session
+    if session.get_bind().dialect.name != "postgresql":
+        return insert_question_rows([_decode(payload) for payload in payloads])
+    # One jsonb parameter, unpacked by the server: no per-row Python work on the flusher.
+    try:
+        result = session.execute(_json_insert(), {"rows": "[" + ",".join(payloads) + "]"})
+        stored = len(result.all())
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return stored
+
+
+_JSON_INSERT: TextClause | None = None
+
+
+def _json_insert() -> TextClause:
+    global _JSON_INSERT
+    if _JSON_INSERT is None:
+        table = cast(Table, QuestionRecord.__table__)
+        dialect = postgresql.dialect()
+        columns = [c for c in table.columns if c.name not in ("id", "feedback", "feedback_at")]
+        names = ", ".join(c.name for c in columns)
+        typed = ", ".join(f"{c.name} {c.type.compile(dialect=dialect)}" for c in columns)
+        _JSON_INSERT = text(
+            f"INSERT INTO {table.name} ({names}) SELECT {names} "
+            f"FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r({typed}) "
+            "ON CONFLICT DO NOTHING RETURNING id"
+        )
+    return _JSON_INSERT
 
 
 def drain(app: Flask, queue: QuestionQueue | None = None) -> int:

@@ -274,6 +274,7 @@ def main() -> None:
         return
     levels = [int(x) for x in args.levels.split(",")]
     answered = 0
+    pool: list[str] = []
     pufa_port, echo_port = 18000, 18001
     database_url, db_name = scratch_database()
     with tempfile.TemporaryDirectory() as tmp:
@@ -298,6 +299,8 @@ def main() -> None:
             if db_name:
                 drop_database(db_name)
     report(results, "PostgreSQL" if database_url else "SQLite")
+    print(f"texts: drawn at random from {len(set(pool))} distinct ones (FAQ questions, similar "
+          "questions, menu words); repeats hit the matcher's decision cache as real ones do")
     print(f"question log: {logged} rows for {answered} answered messages "
           f"({'all recorded' if logged == answered else 'MISMATCH'}), "
           f"{lag:.1f} s after the last reply")

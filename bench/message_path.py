@@ -143,13 +143,24 @@ class Result:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
 
 
+UNIQUE_OPENINGS = ("我在{n}号工地干活，", "你好，我是{n}车间的，", "请问一下，我干了{n}个月了，",
+                   "老乡问的，{n}号楼那边，", "我们班组{n}个人，")
+
+
 def drive(port: int, target: str, mode: str, senders: int, seconds: float,
-          pool: list[str]) -> Result:
+          pool: list[str], unique: bool = False) -> Result:
     """Run `senders` keep-alive clients for `seconds`; each waits for its reply (like WeChat)."""
     # Requests are prepared ahead so the senders measure the server, not the signing.
     per_sender = max(50, int(seconds * 2500 / max(senders, 1)) + 50)
-    pick = random.Random(f"{target}{mode}{senders}{seconds}").choice
-    prepared = [[build_request(mode, f"oBench{s:03d}", pick(pool)) for _ in range(per_sender)]
+    rng = random.Random(f"{target}{mode}{senders}{seconds}")
+
+    def pick() -> str:
+        text = rng.choice(pool)
+        if unique:  # a different opening every time: no decision is ever served from cache
+            text = rng.choice(UNIQUE_OPENINGS).format(n=rng.randrange(1, 10**6)) + text
+        return text
+
+    prepared = [[build_request(mode, f"oBench{s:03d}", pick()) for _ in range(per_sender)]
                 for s in range(senders)]
     latencies: list[list[float]] = [[] for _ in range(senders)]
     errors = [0] * senders
@@ -267,6 +278,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--levels", default="1,10,50")
+    parser.add_argument("--unique", action="store_true",
+                        help="give every message a different opening, so no matcher decision "
+                             "comes from the cache (the cold, worst case)")
     parser.add_argument("--echo-server", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.echo_server:
@@ -288,8 +302,9 @@ def main() -> None:
             for mode in ("plain", "safe"):
                 for senders in levels:
                     for target, port in (("pufa", pufa_port), ("floor", echo_port)):
-                        warm = drive(port, target, mode, senders, 1.0, pool)
-                        results.append(drive(port, target, mode, senders, args.seconds, pool))
+                        warm = drive(port, target, mode, senders, 1.0, pool, args.unique)
+                        results.append(drive(port, target, mode, senders, args.seconds, pool,
+                                             args.unique))
                         if target == "pufa":
                             answered += warm.count + results[-1].count
             logged, lag = wait_for_log(database_url, answered)
@@ -299,8 +314,12 @@ def main() -> None:
             if db_name:
                 drop_database(db_name)
     report(results, "PostgreSQL" if database_url else "SQLite")
-    print(f"texts: drawn at random from {len(set(pool))} distinct ones (FAQ questions, similar "
-          "questions, menu words); repeats hit the matcher's decision cache as real ones do")
+    if args.unique:
+        print(f"texts: {len(set(pool))} FAQ questions, similar questions and menu words, each "
+              "with a different opening: every message is new to the decision cache")
+    else:
+        print(f"texts: drawn at random from {len(set(pool))} distinct ones (FAQ questions, "
+              "similar questions, menu words); repeats hit the matcher's decision cache")
     print(f"question log: {logged} rows for {answered} answered messages "
           f"({'all recorded' if logged == answered else 'MISMATCH'}), "
           f"{lag:.1f} s after the last reply")

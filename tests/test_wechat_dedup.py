@@ -154,6 +154,30 @@ def test_an_abandoned_claim_is_taken_over_by_the_retry() -> None:
     assert Deduplicator(store, sleep=clock.sleep, clock=clock).claim("m3").first
 
 
+class TtlSpy(MemoryStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ttls: dict[str, int] = {}
+
+    def set(self, key: str, value: str, ttl: int) -> None:
+        self.ttls[value[:2]] = ttl
+        super().set(key, value, ttl)
+
+    def set_nx(self, key: str, value: str, ttl: int) -> bool:
+        self.ttls[value[:2]] = ttl
+        return super().set_nx(key, value, ttl)
+
+
+def test_a_claim_left_by_a_killed_request_expires_before_wechats_next_retry() -> None:
+    store = TtlSpy()
+    dedup = Deduplicator(store)
+    dedup.claim("m4")
+    dedup.complete("m4", "<xml>reply</xml>")
+    # pending: shorter than the ~5 s between WeChat's retries plus their 3 s wait;
+    # the finished reply: kept for every retry WeChat could still send
+    assert store.ttls == {"p": 8, "r:": 300}
+
+
 def test_empty_reply_is_shared_too() -> None:
     store = MemoryStore()
     dedup = Deduplicator(store)

@@ -50,12 +50,18 @@ class Deduplicator:
         store: KeyValueStore,
         *,
         ttl: int = 300,
+        pending_ttl: int = 8,
         wait_seconds: float = 3.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._store = store
         self._ttl = ttl
+        # A claim still pending after this long belongs to a request that died (a killed
+        # worker): WeChat's next retry (about 5 s apart) may then take over and answer. A slow
+        # but living first request cannot cause a double count: the question log's unique
+        # message key keeps one row.
+        self._pending_ttl = pending_ttl
         self._wait = wait_seconds
         self._sleep = sleep
         self._clock = clock
@@ -67,7 +73,7 @@ class Deduplicator:
     def claim(self, key: str) -> Claim:
         """Claim key, or wait (bounded) for the reply of whoever claimed it first."""
         full = self._key(key)
-        if self._store.set_nx(full, _PENDING, self._ttl):
+        if self._store.set_nx(full, _PENDING, self._pending_ttl):
             return Claim(key, first=True)
         deadline = self._clock() + self._wait
         delay = 0.005
@@ -75,7 +81,7 @@ class Deduplicator:
             value = self._store.get(full)
             if value is None:
                 # The first delivery gave up (abandon); this one takes over.
-                if self._store.set_nx(full, _PENDING, self._ttl):
+                if self._store.set_nx(full, _PENDING, self._pending_ttl):
                     return Claim(key, first=True)
                 continue
             if value.startswith(_DONE):

@@ -92,7 +92,7 @@ def test_demo_home_is_the_try_it_chat_with_menu_buttons_and_no_cdn(
 
 def test_home_outside_demo_is_a_public_landing_page(make_app: Callable[..., Flask]) -> None:
     html = make_app().test_client().get("/").get_data(as_text=True)
-    assert "缙云人社普法" in html and "12333" in html and 'id="chat"' not in html
+    assert "缙云县人力资源和社会保障局" in html and "12333" in html and 'id="chat"' not in html
 
 
 @pytest.mark.parametrize("aes_key", ["", wx.TEST_AES_KEY])

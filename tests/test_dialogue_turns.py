@@ -247,7 +247,7 @@ def test_subscribe_from_a_qr_code_attributes_the_source_and_welcomes() -> None:
     answer = dialogue(events=events).respond(
         Incoming(user_id="oS", kind="event", event="subscribe", event_key="qrscene_ws:JY001"))
     assert answer.outcome == "welcome" and not answer.is_question
-    assert answer.text.startswith("欢迎关注缙云人社普法")
+    assert answer.text.startswith("欢迎关注缙云县人力资源和社会保障局")
     assert events.attributed == [("oS", "ws:JY001", "subscribe")]
 
 

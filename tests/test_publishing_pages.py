@@ -40,7 +40,7 @@ def test_case_page_is_phone_ready_and_shareable(loaded: Flask) -> None:
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
-    assert "<title>个人申请工伤认定，保障职工工伤权益 · 缙云人社普法</title>" in html
+    assert "<title>个人申请工伤认定，保障职工工伤权益 · 缙云县人力资源和社会保障局</title>" in html
     assert '<meta name="description" content="单位在30日内不申请工伤认定的' in html
     assert '<meta property="og:url" content="https://pufa.example.org/cases/' + SLUG in html
     assert '<meta property="og:type" content="article">' in html

@@ -104,7 +104,7 @@ def test_non_text_messages_get_guidance_and_the_menu(
 
 def test_subscribe_gets_welcome_and_topic_menu(wechat: wx.WeChat) -> None:
     reply = wechat.reply_text(wx.event("subscribe"))
-    assert reply.startswith("欢迎关注缙云人社普法")
+    assert reply.startswith("欢迎关注缙云县人力资源和社会保障局")
     assert "2. 拖欠工资怎么办" in reply
     recorded = events(app_of(wechat))
     assert [(e.event, e.source) for e in recorded] == [("subscribe", None)]

@@ -25,7 +25,7 @@ def test_landing_page_shows_the_worksite_questions_and_real_channels(app: Flask)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "壶镇镇 · 壶镇安置房项目" in html
-    assert "缙云人社普法" in html  # how to follow the account
+    assert "缙云县人力资源和社会保障局" in html  # how to follow the account
     assert 'href="tel:12333"' in html and 'href="tel:12348"' in html
     # The site file has no confirmed local numbers yet, so none is printed.
     assert set(re.findall(r'href="tel:([^"]+)"', html)) == {"12333", "12348"}

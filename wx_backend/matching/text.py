@@ -121,4 +121,15 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
     ordered = sorted({w for w in words if w}, key=len, reverse=True)
     if not ordered:
         return None
-    return re.compile("|".join(map(re.escape, ordered)))
+    return re.compile("|".join(map(_bounded, ordered)))
+
+
+def _bounded(word: str) -> str:
+    """Escape word; a Latin letter or digit at either end must not continue a longer run of
+    them, so 996 does not fire inside 1996 nor hr inside three."""
+    pattern = re.escape(word)
+    if word[0].isascii() and word[0].isalnum():
+        pattern = "(?<![a-z0-9])" + pattern
+    if word[-1].isascii() and word[-1].isalnum():
+        pattern += "(?![a-z0-9])"
+    return pattern

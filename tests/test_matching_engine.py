@@ -65,6 +65,13 @@ def test_colloquial_words_map_to_canonical_terms(matcher: Matcher) -> None:
     assert matcher.normalize("血汗钱") == "工资"
 
 
+def test_numbers_are_not_rewritten_as_slang_inside_longer_numbers(matcher: Matcher) -> None:
+    # "996" is slang for overtime; the 7 of 7年 and the 996 of 1996 are only numbers.
+    assert matcher.normalize("干了7年") == "干了7年"
+    assert "加班" not in matcher.normalize("1996年入职")
+    assert "加班" in matcher.normalize("天天996")
+
+
 def test_canonical_terms_are_not_rewritten_inside_themselves(matcher: Matcher) -> None:
     assert matcher.normalize("用人单位") == "用人单位"
     assert matcher.normalize("劳动合同") == "劳动合同"

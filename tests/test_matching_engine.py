@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from wx_backend.matching import Candidate, Document, Matcher, Thresholds
+from wx_backend.matching.dictionaries import load_dictionaries
+from wx_backend.matching.engine import Weights
 
 PACKAGE = Path(__file__).resolve().parents[1] / "wx_backend" / "matching"
 
@@ -177,6 +179,49 @@ def test_answer_text_lets_a_question_in_the_answers_words_find_its_entry(tmp_pat
     ]
     matcher = Matcher.build(docs, cache_dir=tmp_path)
     assert matcher.rank("停工留薪期间老板按多少发工资")[0].entry_id == "gs-01"
+
+
+def test_questions_are_tagged_with_legal_concepts_through_colloquial_words(
+        matcher: Matcher) -> None:
+    tagger = matcher._concepts  # the shipped concepts.yaml
+    def concepts(text: str) -> set[str]:
+        return {tagger.names[i] for i in tagger.tags(matcher.normalize(text))}
+    assert {"欠薪"} <= concepts("老板欠我三个月工钱")
+    assert {"辞退", "孕产哺乳"} <= concepts("我怀孕了厂里把我炒鱿鱼")
+    assert "伤残鉴定" in concepts("工伤评残要去哪里")
+    assert "未成年" in concepts("我今年15岁能打工吗")
+    assert concepts("今天天气不错") == set()
+
+
+def test_an_entry_lacking_the_questions_status_concept_loses_ground(tmp_path: Path) -> None:
+    docs = [
+        Document("syq-01", "试用期", "试用期内单位能随便辞退我吗",
+                 ("试用期被辞退了怎么办", "试用期说我不合格就辞退我"), ("试用期", "辞退")),
+        Document("nz-01", "女职工与特殊保护", "怀孕了单位能辞退我吗",
+                 ("孕期被开除合法吗", "哺乳期被辞退怎么办"), ("怀孕", "孕期")),
+    ]
+    question = "怀孕了，试用期被辞退了怎么办"
+    plain = Matcher.build(docs, cache_dir=tmp_path,
+                          weights=Weights(concept=0.0, concept_status=0.0))
+    with_concepts = Matcher.build(docs, cache_dir=tmp_path)
+
+    def lead(matcher: Matcher) -> float:
+        scores = {c.entry_id: c.score for c in matcher.rank(question)}
+        return scores["syq-01"] - scores["nz-01"]
+
+    # The probation entry shares more words, but says nothing about pregnancy, which changes
+    # the rules for a dismissal: its lead shrinks.
+    assert lead(with_concepts) < lead(plain) * 0.5
+
+
+def test_concept_status_must_name_a_concept(tmp_path: Path) -> None:
+    source = Path(__file__).resolve().parents[1] / "content" / "dictionaries"
+    for name in ("synonyms.yaml", "legal_terms.txt", "stopwords.txt", "scope.yaml"):
+        (tmp_path / name).write_text((source / name).read_text("utf-8"), "utf-8")
+    (tmp_path / "concepts.yaml").write_text("concepts:\n  欠薪: [拖欠工资]\nstatus: [怀孕]\n",
+                                            "utf-8")
+    with pytest.raises(ValueError, match="status"):
+        load_dictionaries(tmp_path)
 
 
 def test_duplicate_document_ids_are_rejected(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -22,6 +23,9 @@ class Dictionaries:
     fillers: tuple[str, ...]  # multi-character filler phrases removed before tokenising
     out_of_domain: dict[str, float]  # word → evidence the question is not a labor matter
     labor_anchors: dict[str, float]  # word → evidence it is one
+    # concept → regexes over normalised text (concepts.yaml; empty when the file is absent)
+    concepts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    status_concepts: frozenset[str] = frozenset()  # concepts that change which rules apply
 
 
 def _read_yaml(path: Path) -> dict:
@@ -32,7 +36,8 @@ def _read_yaml(path: Path) -> dict:
 
 
 def load_dictionaries(directory: Path | None = None) -> Dictionaries:
-    """Read synonyms.yaml, legal_terms.txt, stopwords.txt and scope.yaml from directory."""
+    """Read synonyms.yaml, legal_terms.txt, stopwords.txt, scope.yaml and (if present)
+    concepts.yaml from directory."""
     root = Path(directory) if directory is not None else DEFAULT_DIR
     synonyms: dict[str, str] = {}
     guarded: list[tuple[str, str, str]] = []
@@ -42,7 +47,10 @@ def load_dictionaries(directory: Path | None = None) -> Dictionaries:
             raise ValueError(f"{root / 'synonyms.yaml'}: group {group_name}: must be a mapping")
         for canonical, variants in group.items():
             for variant in variants or ():
-                variant = str(variant)
+                if not isinstance(variant, str):
+                    # YAML reads 007 as the number 7: digits must be quoted to stay text.
+                    raise ValueError(f"{root / 'synonyms.yaml'}: {canonical!r}: variant "
+                                     f"{variant!r} is not text; quote it")
                 if variant in synonyms and synonyms[variant] != canonical:
                     raise ValueError(
                         f"{root / 'synonyms.yaml'}: {variant!r} maps to both "
@@ -73,6 +81,22 @@ def load_dictionaries(directory: Path | None = None) -> Dictionaries:
     out_of_domain = {str(k): float(v) for area in (scope.get("out_of_domain") or {}).values()
                      for k, v in area.items()}
     anchors = {str(k): float(v) for k, v in (scope.get("labor_anchors") or {}).items()}
+    concepts: dict[str, tuple[str, ...]] = {}
+    status: frozenset[str] = frozenset()
+    if (root / "concepts.yaml").exists():
+        concept_data = _read_yaml(root / "concepts.yaml")
+        status = frozenset(str(name) for name in concept_data.get("status") or ())
+        for name, patterns in (concept_data.get("concepts") or {}).items():
+            concepts[str(name)] = tuple(str(p) for p in patterns or ())
+            for pattern in concepts[str(name)]:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ValueError(
+                        f"{root / 'concepts.yaml'}: {name}: {pattern!r}: {exc}") from exc
+        if not status <= concepts.keys():
+            raise ValueError(f"{root / 'concepts.yaml'}: status names unknown concepts: "
+                             f"{sorted(status - concepts.keys())}")
     return Dictionaries(
         synonyms=synonyms,
         guarded_synonyms=tuple(guarded),
@@ -82,4 +106,6 @@ def load_dictionaries(directory: Path | None = None) -> Dictionaries:
         fillers=fillers,
         out_of_domain=out_of_domain,
         labor_anchors=anchors,
+        concepts=concepts,
+        status_concepts=status,
     )

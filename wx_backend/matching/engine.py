@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from wx_backend.matching.concepts import ConceptProfiles, ConceptTagger
 from wx_backend.matching.dictionaries import load_dictionaries
 from wx_backend.matching.index import ChannelIndex
 from wx_backend.matching.scope import ScopeDetector
@@ -39,6 +40,17 @@ class Weights:
     topic_sharpness: float = 4.0
     # Weight of an entry's answer text in the topic model, relative to one question.
     answer_share: float = 0.3
+    # Concept agreement: an entry's score is multiplied by 1 - concept × (rarity-weighted share
+    # of the question's legal concepts the entry lacks), see concepts.py.
+    concept: float = 0.15
+    # An entry carries a concept fully when its question or keywords name it, or when this
+    # many times the share of its similar questions naming it reaches 1 …
+    concept_similar_gain: float = 2.0
+    # … and at this strength when only its answer names it.
+    concept_answer: float = 0.25
+    # Also multiplied by 1 - concept_status × (how far it lacks the statuses the question
+    # states: 孕产哺乳, 未成年 … change which rules apply).
+    concept_status: float = 0.3
 
     @property
     def total(self) -> float:
@@ -50,8 +62,10 @@ class Matcher:
     """Rank FAQ entries for a question; all work happens in build(), queries are read-only."""
 
     def __init__(self, documents: Sequence[Document], tokenizer: Tokenizer,
-                 scope: ScopeDetector, thresholds: Thresholds, weights: Weights) -> None:
+                 scope: ScopeDetector, thresholds: Thresholds, weights: Weights,
+                 concepts: ConceptTagger | None = None) -> None:
         self._documents = tuple(documents)
+        self._concepts = concepts or ConceptTagger({})
         self._tokenizer = tokenizer
         self._scope = scope
         self.thresholds = thresholds
@@ -64,12 +78,15 @@ class Matcher:
         topic_names = sorted({doc.topic for doc in self._documents})
         topic_index = {name: i for i, name in enumerate(topic_names)}
         samples: list[tuple[int, dict[str, float]]] = []
+        profiles: list[tuple[str, list[str], str]] = []
         for index, doc in enumerate(self._documents):
             seen: set[str] = set()
             document: list[str] = []
             counts: dict[str, float] = {}
+            texts: list[str] = []
             for text in (doc.question, *doc.similar, " ".join(doc.keywords)):
                 normalized, w, b, p = tokenizer.features(text)
+                texts.append(normalized)
                 if not w or normalized in seen:
                     continue
                 seen.add(normalized)
@@ -80,13 +97,18 @@ class Matcher:
                 document.extend(w)
                 for token in (*w, *b):
                     counts[token] = counts.get(token, 0.0) + 1.0
+            answer = ""
             if doc.answer:
-                _, w, b, _ = tokenizer.features(doc.answer)
+                answer, w, b, _ = tokenizer.features(doc.answer)
                 document.extend(w)
                 for token in (*w, *b):
                     counts[token] = counts.get(token, 0.0) + weights.answer_share
             whole.append(document)
             samples.append((topic_index[doc.topic], counts))
+            # The answer's conclusion says what the entry is about; its closing "what to do"
+            # part names the same remedies (仲裁, 投诉) in every entry.
+            profiles.append((texts[0] + " " + texts[-1], texts[1:-1],
+                             answer.split("怎么办", 1)[0]))
         self._owner = np.asarray(owners, dtype=np.int32)
         self._words = ChannelIndex(words)
         pooled: list[list[str]] = [[] for _ in self._documents]
@@ -99,6 +121,9 @@ class Matcher:
         self._topics = TopicModel(topic_names, samples)
         self._entry_topic = np.asarray([topic_index[doc.topic] for doc in self._documents],
                                        dtype=np.int32)
+        self._profiles = ConceptProfiles(self._concepts, profiles,
+                                         similar_gain=weights.concept_similar_gain,
+                                         answer_share=weights.concept_answer)
 
     @classmethod
     def build(cls, documents: Sequence[Document], *, cache_dir: Path | None = None,
@@ -112,7 +137,8 @@ class Matcher:
         normalizer = Normalizer(dictionaries)
         tokenizer = Tokenizer(dictionaries, normalizer, cache_dir)
         scope = ScopeDetector(dictionaries.out_of_domain, dictionaries.labor_anchors)
-        return cls(documents, tokenizer, scope, thresholds or Thresholds(), weights or Weights())
+        return cls(documents, tokenizer, scope, thresholds or Thresholds(), weights or Weights(),
+                   ConceptTagger(dictionaries.concepts, dictionaries.status_concepts))
 
     def __len__(self) -> int:
         return len(self._documents)
@@ -178,6 +204,11 @@ class Matcher:
         # them, they do not invent matches.
         candidates = np.flatnonzero(matched)
         scores = entry_score[candidates] / max(w.total, 1e-9)
+        if w.concept > 0 or w.concept_status > 0:
+            concepts = self._concepts.tags(normalized)
+            if concepts:
+                missing, status = self._profiles.disagreement(concepts, candidates)
+                scores *= (1.0 - w.concept * missing) * (1.0 - w.concept_status * status)
         keep = min(candidates.size, limit)
         top = np.argpartition(-scores, keep - 1)[:keep] if keep < candidates.size else np.arange(
             candidates.size)

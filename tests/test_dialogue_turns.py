@@ -190,6 +190,8 @@ def test_close_call_choices_survive_the_length_limit_when_the_guide_does_not_fit
 def test_the_real_engine_answers_a_known_question() -> None:
     answer = say(dialogue(), "没签劳动合同能要二倍工资吗")
     assert (answer.outcome, answer.entry_id) == ("answer", "ht-01")
+    # even a clear match keeps the way on in view
+    assert answer.text.endswith("没答到点子上？可以换个说法再问，或回复“人工”。")
 
 
 # ---- statutes ---------------------------------------------------------------------------

@@ -28,6 +28,7 @@ TOPIC_QUESTIONS = 5
 # WeChat shows at most 2048 bytes of a text reply; the channel adds a 查看全文 link, so the
 # dialogue keeps its own text within this budget (the mini-program gets the same text).
 REPLY_BUDGET_BYTES = 1880
+NOT_QUITE = "没答到点子上？可以换个说法再问，或回复“人工”。"
 MAX_CASES = 2
 # A statute look-up is the reference plus at most a few words (是什么, 的规定, 内容 …).
 STATUTE_LOOKUP_EXTRA_CHARS = 6
@@ -127,7 +128,7 @@ class Dialogue:
             follow = ["不是这个问题？回复数字看相近的解答：",
                       *(f"{i}. {e.question}" for i, e in enumerate(entries[1:], 2))]
         else:
-            follow = ["没答到点子上？可以换个说法再问，或回复“人工”。"]
+            follow = [NOT_QUITE]
         best = self.entry_answer(entries[0], score=score,
                                  lead="您问的可能是：" + entries[0].question, follow=follow)
         return replace(best, outcome="choices", choices=tuple(e.question for e in entries))
@@ -183,6 +184,9 @@ class Dialogue:
         if topic is not None and topic.guide and not _mostly_said(topic.guide, entry.answer):
             optional.append(self.site.fill(topic.guide))
         optional.extend(self._case_lines(entry))
+        if not follow:
+            # Even a clear match can miss the worker's point: the way on is always in view.
+            optional.append(NOT_QUITE)
         parts = list(required)
         used = _utf8_len("\n".join([*required, *follow]))
         for line in optional:

@@ -170,3 +170,8 @@ def test_migrations_form_a_single_line_to_one_head() -> None:
 
     heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
     assert heads == ["0004_merge"]
+
+
+def test_a_database_other_than_sqlite_or_postgres_is_refused_at_start() -> None:
+    with pytest.raises(ConfigError, match="PUFA_DATABASE_URL: SQLite or PostgreSQL only"):
+        validate({"SECRET_KEY": "s", "WORKERS": 2, "DATABASE_URL": "mysql://u@h/db"})

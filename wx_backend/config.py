@@ -123,6 +123,12 @@ def validate(config: Mapping[str, Any]) -> None:
         url = config.get(name) or ""
         if url and urlparse(url).scheme not in {"http", "https"}:
             raise ConfigError(f"PUFA_{name}: must start with http:// or https://, got {url!r}")
+    database_url = str(config.get("DATABASE_URL") or "")
+    if database_url and not database_url.startswith(("sqlite", "postgresql")):
+        raise ConfigError(
+            f"PUFA_DATABASE_URL: SQLite or PostgreSQL only (sqlite:///… or postgresql+psycopg://…),"
+            f" got {database_url.split(':', 1)[0]!r}"
+        )
     redis_url = config.get("REDIS_URL") or ""
     if redis_url and urlparse(redis_url).scheme not in {"redis", "rediss", "unix"}:
         raise ConfigError(f"PUFA_REDIS_URL: must be a redis:// URL, got {redis_url!r}")

@@ -136,7 +136,8 @@ def _insert_ignoring_duplicates(table: Table) -> Any:
         return postgresql.insert(table).on_conflict_do_nothing()
     if dialect == "sqlite":
         return sqlite.insert(table).on_conflict_do_nothing()
-    raise NotImplementedError(f"no duplicate-ignoring insert for {dialect}")
+    # config.validate() admits only these two, so this is a programming error if reached.
+    raise ValueError(f"unsupported database dialect {dialect!r}: use SQLite or PostgreSQL")
 
 
 def _insert(table: Table, row: dict[str, Any]) -> bool:

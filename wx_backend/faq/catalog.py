@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from wx_backend.laws import LawLibrary, parse_citation
+from wx_backend.problems import ProblemsError
 
 PLACEHOLDERS = frozenset({
     "county", "bureau", "inspection", "arbitration", "injury_office", "legal_aid", "hotline",
@@ -26,12 +27,8 @@ KEYWORDS_RANGE = (2, 8)
 _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 
 
-class ContentError(ValueError):
+class ContentError(ProblemsError):
     """Invalid content; the message names the file, the entry and the field."""
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from wx_backend.laws import LawLibrary, parse_citation
+from wx_backend.problems import ProblemsError
 
 SECTIONS = ("导语", "案情", "争议焦点", "处理结果", "法律依据", "以案释法", "小喇叭播报稿")
 BROADCAST_SECTION = "小喇叭播报稿"
@@ -52,12 +53,8 @@ MAX_TITLE = 64
 MAX_SUMMARY = 120
 
 
-class CaseValidationError(ValueError):
+class CaseValidationError(ProblemsError):
     """A case is invalid; each problem names the file (or form) and the field."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("\n".join(problems))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..db import db
 from ..models import Worksite
+from ..problems import ProblemsError
 from ..staff.audit import SYSTEM_ACTOR, record_action
 
 Actor = tuple[int | None, str]
@@ -40,12 +41,8 @@ HEADER_ALIASES = {
 _LIMITS = {"name": 120, "address": 200, "contractor": 120, "contact": 120}
 
 
-class WorksiteError(ValueError):
+class WorksiteError(ProblemsError):
     """Invalid worksite data; `problems` name line (for files) and column."""
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)

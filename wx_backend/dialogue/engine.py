@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Protocol
 
 from wx_backend.dialogue import intents
@@ -362,6 +363,7 @@ def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
+@lru_cache(maxsize=2048)
 def _mostly_said(guide: str, answer: str) -> bool:
     """Whether the answer already says most of what the topic guide would add."""
     guide_pairs = _bigrams(guide)

@@ -22,16 +22,9 @@ from .base import Base, CreatedAtMixin, utcnow
 CASE_STATUSES = ("draft", "submitted", "returned", "published", "unpublished")
 
 
-class Case(CreatedAtMixin, Base):
-    """One explainer. Its fields are the working copy; readers see `live_version` only.
+class CaseContent:
+    """What an explainer says: the working copy on Case, a frozen copy on each CaseVersion."""
 
-    Editing a published case leaves the approved text online until the new text is approved.
-    """
-
-    __tablename__ = "case_explainer"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(120))
     summary: Mapped[str] = mapped_column(Text, default="")
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -41,6 +34,18 @@ class Case(CreatedAtMixin, Base):
     illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
     published_date: Mapped[dt.date | None] = mapped_column(Date)
     body: Mapped[str] = mapped_column(Text, default="")
+
+
+class Case(CaseContent, CreatedAtMixin, Base):
+    """One explainer. Its fields are the working copy; readers see `live_version` only.
+
+    Editing a published case leaves the approved text online until the new text is approved.
+    """
+
+    __tablename__ = "case_explainer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
     review_comment: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
@@ -66,7 +71,7 @@ class Case(CreatedAtMixin, Base):
     wechat_pushed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class CaseVersion(CreatedAtMixin, Base):
+class CaseVersion(CaseContent, CreatedAtMixin, Base):
     """A saved state of a case; versions are never changed or deleted."""
 
     __tablename__ = "case_version"
@@ -75,15 +80,6 @@ class CaseVersion(CreatedAtMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_explainer.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str] = mapped_column(String(120))
-    summary: Mapped[str] = mapped_column(Text, default="")
-    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
-    related_faq: Mapped[list[str]] = mapped_column(JSON, default=list)
-    source: Mapped[str] = mapped_column(Text, default="")
-    source_url: Mapped[str] = mapped_column(String(500), default="")
-    illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
-    published_date: Mapped[dt.date | None] = mapped_column(Date)
-    body: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     author_name: Mapped[str] = mapped_column(String(64), default="")
     note: Mapped[str] = mapped_column(String(200), default="")

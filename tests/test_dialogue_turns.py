@@ -10,6 +10,7 @@ import pytest
 from tests.dialogue_support import fixture_content_dir
 from wx_backend.dialogue import Answer, Dialogue, Incoming, get_brain
 from wx_backend.dialogue.brain import Brain
+from wx_backend.dialogue.engine import basis_line
 from wx_backend.matching import Candidate, Decision
 from wx_backend.site import load_site
 from wx_backend.store import MemoryStore
@@ -185,6 +186,14 @@ def test_close_call_choices_survive_the_length_limit_when_the_guide_does_not_fit
     assert "要点要点" not in answer.text
     assert len(answer.text.encode("utf-8")) <= 1880
     assert answer.text.endswith("3. 在工地干活时受伤，算工伤吗？")
+
+
+def test_the_basis_line_names_each_statute_once_and_keeps_every_article() -> None:
+    line = basis_line(["《劳动合同法》第四十四条第（一）项", "《劳动合同法》第四十五条",
+                       "《劳动合同法实施条例》第二十二条", "《劳动合同法》第十四条",
+                       "《劳动合同法》第四十五条"])
+    assert line == ("依据：《劳动合同法》第四十四条第（一）项、第四十五条、第十四条；"
+                    "《劳动合同法实施条例》第二十二条")
 
 
 def test_the_real_engine_answers_a_known_question() -> None:

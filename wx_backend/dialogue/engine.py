@@ -8,6 +8,7 @@ than a confident wrong answer.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -179,7 +180,7 @@ class Dialogue:
         required = [lead] if lead else []
         required.append(answer_text)
         if entry.basis:
-            required.append("依据：" + "；".join(entry.basis))
+            required.append(basis_line(entry.basis))
         optional: list[str] = []
         topic = next((t for t in self.brain.topics if t.name == entry.topic), None)
         if topic is not None and topic.guide and not _mostly_said(topic.guide, entry.answer):
@@ -361,6 +362,25 @@ def _utf8_len(text: str) -> int:
 
 def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+_CITATION = re.compile(r"^(《[^》]+》)(.+)$")
+
+
+def basis_line(basis: Sequence[str]) -> str:
+    """The 依据 line, each instrument named once: 《劳动合同法》第四十四条、第四十五条；《…》….
+
+    Naming the title once per group keeps every article while leaving room in the 2000-byte
+    reply for the topic's 办事要点.
+    """
+    groups: dict[str, list[str]] = {}
+    for citation in basis:
+        found = _CITATION.match(citation)
+        title, article = (found.group(1), found.group(2)) if found else (citation, "")
+        articles = groups.setdefault(title, [])
+        if article and article not in articles:
+            articles.append(article)
+    return "依据：" + "；".join(title + "、".join(articles) for title, articles in groups.items())
 
 
 @lru_cache(maxsize=2048)

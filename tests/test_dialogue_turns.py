@@ -180,6 +180,16 @@ def test_answers_carry_the_topic_guide_when_it_adds_something() -> None:
     assert "讨薪怎么办：先保存考勤和转账记录，再向缙云县劳动保障监察机构" in answer.text
 
 
+def test_an_entry_that_crosses_topics_carries_the_guide_of_the_topic_it_names() -> None:
+    brain = stub_brain("answer", "qx-01")
+    topics = tuple(replace(t, guide=f"{t.name}的要点。") for t in brain.catalog.topics)
+    entries = tuple(replace(e, guide_topic="工伤认定") if e.id == "qx-01" else e
+                    for e in brain.catalog.entries)
+    brain = replace(brain, catalog=replace(brain.catalog, topics=topics, entries=entries))
+    answer = say(dialogue(brain), "工资")
+    assert "工伤认定的要点。" in answer.text and "欠薪与工资支付的要点。" not in answer.text
+
+
 def test_close_call_choices_survive_the_length_limit_when_the_guide_does_not_fit() -> None:
     brain = with_guide(stub_brain("choices", "qx-01", "ht-01", "gsrd-02", score=0.4), "要点" * 400)
     answer = say(dialogue(brain), "钱的事情")

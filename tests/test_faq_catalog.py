@@ -132,6 +132,17 @@ def test_altered_quotation_is_rejected(tmp_path: Path, laws: LawLibrary) -> None
         tmp_path, laws, _entry(detail=detail))
 
 
+def test_an_entry_may_borrow_another_topics_guide_but_only_a_real_one(
+        tmp_path: Path, laws: LawLibrary) -> None:
+    own = load_catalog(_write(tmp_path, [_entry()]), TOPICS, laws).get("qx-01")
+    assert own is not None and own.guide_topic == "欠薪与工资支付"
+    borrowed = load_catalog(_write(tmp_path, [_entry(guide="解除终止与经济补偿")]), TOPICS, laws)
+    entry = borrowed.get("qx-01")
+    assert entry is not None and entry.guide_topic == "解除终止与经济补偿"
+    message = _problems(tmp_path, laws, _entry(guide="辞职"))
+    assert "wages.yaml: entry qx-01: guide: unknown topic '辞职'" in message
+
+
 def test_related_faq_id_must_exist_but_case_slugs_are_returned(
         tmp_path: Path, laws: LawLibrary) -> None:
     message = _problems(tmp_path, laws, _entry(related=["qx-99"]))

@@ -182,7 +182,8 @@ class Dialogue:
         if entry.basis:
             required.append(basis_line(entry.basis))
         optional: list[str] = []
-        topic = next((t for t in self.brain.topics if t.name == entry.topic), None)
+        guide_topic = entry.guide_topic or entry.topic
+        topic = next((t for t in self.brain.topics if t.name == guide_topic), None)
         if topic is not None and topic.guide and not _mostly_said(topic.guide, entry.answer):
             optional.append(self.site.fill(topic.guide))
         optional.extend(self._case_lines(entry))

@@ -20,6 +20,7 @@ PLACEHOLDERS = frozenset({
 })
 REQUIRED_FIELDS = ("id", "question", "similar", "keywords", "answer", "detail", "basis",
                    "related", "reviewed")
+OPTIONAL_FIELDS = ("guide",)
 MIN_SIMILAR = 8
 MAX_ANSWER = 350
 MAX_GUIDE = 160
@@ -59,6 +60,9 @@ class FaqEntry:
     basis: tuple[str, ...]
     related: tuple[str, ...]
     reviewed: dt.date
+    # The topic whose 办事要点 goes under the answer: its own topic unless the question crosses
+    # into another (a dispatched worker's injury needs the 工伤认定 route, not the 派遣 rules).
+    guide_topic: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,11 @@ def load_catalog(
             )
         entries.extend(file_entries)
     ids = {e.id for e in entries}
+    names = {t.name for t in topics}
+    for entry in entries:
+        if entry.guide_topic not in names:
+            problems.append(f"{seen[entry.id]}: entry {entry.id}: guide: unknown topic "
+                            f"{entry.guide_topic!r}")
     absent = [t for t in topics if t.file in missing]
     for entry in entries:
         for target in entry.related:
@@ -296,7 +305,7 @@ def _check_entry(
         if name not in raw or raw[name] is None:
             problems.append(f"{where}: {name}: missing")
     for name in raw:
-        if name not in REQUIRED_FIELDS:
+        if name not in REQUIRED_FIELDS and name not in OPTIONAL_FIELDS:
             problems.append(f"{where}: {name}: unknown field")
     entry_id = str(raw.get("id", ""))
     if not re.fullmatch(rf"{re.escape(topic.prefix)}-\d\d", entry_id):
@@ -330,6 +339,10 @@ def _check_entry(
         for placeholder in _PLACEHOLDER_RE.findall(texts[name]):
             if placeholder not in PLACEHOLDERS:
                 problems.append(f"{where}: {name}: unknown placeholder {{{placeholder}}}")
+    guide_topic = raw.get("guide", "")
+    if not isinstance(guide_topic, str):
+        problems.append(f"{where}: guide: must be a topic name")
+        guide_topic = ""
     reviewed = raw.get("reviewed")
     if isinstance(reviewed, str):
         try:
@@ -372,4 +385,5 @@ def _check_entry(
         basis=tuple(basis),
         related=tuple(related),
         reviewed=reviewed,
+        guide_topic=guide_topic or topic.name,
     )

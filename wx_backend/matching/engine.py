@@ -27,7 +27,7 @@ class Weights:
     pinyin: float = 0.2
     # Per channel: score = P**precision × R**(1 - precision), where P is the share of the
     # stored sentence's weight the query matched and R the share of the query's IDF matched.
-    precision: float = 0.4
+    precision: float = 0.5
     # Added to every sentence of an entry: the share of the query's IDF found anywhere in the
     # entry (all its questions and keywords together) — helps long, narrative questions whose
     # words are spread over several of an entry's similar questions.

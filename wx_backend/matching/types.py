@@ -45,7 +45,7 @@ class Thresholds:
     """Decision thresholds, tuned on the dev set (see bench/ranking_diagnostics.py)."""
 
     answer: float = 0.45  # top score needed to answer directly
-    margin: float = 0.03  # and its lead over the next different entry
+    margin: float = 0.06  # and its lead over the next different entry
     lead_ratio: float = 0.95  # and the next entry scoring at most this share of it
     choices: float = 0.2  # top score needed to offer choices
     choice_ratio: float = 0.7  # a choice must score at least this share of the top score

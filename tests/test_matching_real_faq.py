@@ -50,6 +50,16 @@ def test_non_labor_questions_are_declined_on_the_real_faq(matcher: Matcher,
     assert matcher.decide(question).outcome == "out_of_scope"
 
 
+@pytest.mark.parametrize("question", [
+    "我老婆在单位上班时突然晕倒猝死了，单位说不管，怎么赔",
+    "老公因工去世了，家属能拿到什么",
+    "工程早就完工了，开发商一直拖着不给钱，我们的工资也拿不到",
+])
+def test_family_words_and_the_developer_do_not_push_a_labor_question_out(
+        matcher: Matcher, question: str) -> None:
+    assert matcher.decide(question).outcome != "out_of_scope"
+
+
 def test_every_entry_finds_itself_by_its_standard_question(
         matcher: Matcher, catalog: FaqCatalog) -> None:
     misses = [e.id for e in catalog if e.id not in

@@ -198,6 +198,18 @@ def test_close_call_choices_survive_the_length_limit_when_the_guide_does_not_fit
     assert answer.text.endswith("3. 在工地干活时受伤，算工伤吗？")
 
 
+@pytest.mark.parametrize(("text", "words"), [
+    ("谢谢！", "不客气"),
+    ("你是机器人吗", "回复“人工”"),
+    ("吃饭了没", "直接打字或发语音问我"),
+])
+def test_small_talk_gets_a_polite_word_not_an_faq_guess(text: str, words: str) -> None:
+    brain = stub_brain("answer", "qx-01")
+    answer = say(dialogue(brain), text)
+    assert words in answer.text and answer.entry_id is None
+    assert brain.matcher.asked == []  # type: ignore[union-attr]  # never reached the matcher
+
+
 def test_the_basis_line_names_each_statute_once_and_keeps_every_article() -> None:
     line = basis_line(["《劳动合同法》第四十四条第（一）项", "《劳动合同法》第四十五条",
                        "《劳动合同法实施条例》第二十二条", "《劳动合同法》第十四条",

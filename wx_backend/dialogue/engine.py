@@ -92,6 +92,9 @@ class Dialogue:
             return self._menu("您好！请直接说出您遇到的问题，例如“老板拖欠工资怎么办”。", incoming)
         if intents.is_human_request(text):
             return self._human()
+        talk = intents.small_talk(text)
+        if talk is not None:
+            return self._small_talk(talk)
         number = intents.choice_number(text)
         if number is not None:
             return self._pick(incoming, number)
@@ -276,6 +279,17 @@ class Dialogue:
                  "也可以直接打字或发语音提问。"]
         return Answer("\n".join(lines), "topic", choices=tuple(e.question for e in entries),
                       topic=topic.name)
+
+    def _small_talk(self, kind: str) -> Answer:
+        if kind == "thanks":
+            lead = "不客气！"
+        elif kind == "identity":
+            lead = (f"我是{self.site.account_name}的自动问答助手，回答工资、工伤、"
+                    "劳动合同、社保等问题；需要工作人员请回复“人工”。")
+        else:
+            lead = "您好！"
+        return Answer(f"{lead}有劳动用工方面的问题，可以直接打字或发语音问我，"
+                      "例如“老板拖欠工资怎么办”；回复“菜单”看常见问题。", "menu")
 
     def _human(self) -> Answer:
         hours = self.site.office_hours

@@ -47,7 +47,7 @@ class Thresholds:
     answer: float = 0.45  # top score needed to answer directly
     margin: float = 0.06  # and its lead over the next different entry
     lead_ratio: float = 0.95  # and the next entry scoring at most this share of it
-    choices: float = 0.2  # top score needed to offer choices
+    choices: float = 0.17  # top score needed to offer choices (a guess, framed as one)
     choice_ratio: float = 0.7  # a choice must score at least this share of the top score
     max_choices: int = 3
     out_of_scope: float = 1.0  # out-of-domain evidence needed to decline

@@ -210,6 +210,19 @@ def test_small_talk_gets_a_polite_word_not_an_faq_guess(text: str, words: str) -
     assert brain.matcher.asked == []  # type: ignore[union-attr]  # never reached the matcher
 
 
+def test_a_close_call_does_not_offer_the_same_question_twice() -> None:
+    # Two topics can share a question (quitting over unpaid wages is 欠薪 and 解除 at once).
+    brain = stub_brain("choices", "qx-01", "ht-01", "gsrd-02", score=0.4)
+    top = brain.entry("qx-01")
+    assert top is not None
+    entries = tuple(replace(e, question=top.question.replace("老板", "单位"))
+                    if e.id == "ht-01" else e for e in brain.catalog.entries)
+    brain = replace(brain, catalog=replace(brain.catalog, entries=entries))
+    answer = say(dialogue(brain), "工资的事")
+    assert answer.choices == (top.question, "在工地干活时受伤，算工伤吗？")
+    assert answer.text.endswith("2. 在工地干活时受伤，算工伤吗？")
+
+
 def test_the_basis_line_names_each_statute_once_and_keeps_every_article() -> None:
     line = basis_line(["《劳动合同法》第四十四条第（一）项", "《劳动合同法》第四十五条",
                        "《劳动合同法实施条例》第二十二条", "《劳动合同法》第十四条",

@@ -32,6 +32,8 @@ TOPIC_QUESTIONS = 5
 REPLY_BUDGET_BYTES = 1880
 NOT_QUITE = "没答到点子上？可以换个说法再问，或回复“人工”。"
 MAX_CASES = 2
+# Two FAQ questions sharing this share of their character pairs ask the same thing.
+TWIN_QUESTION_OVERLAP = 0.6
 # A statute look-up is the reference plus at most a few words (是什么, 的规定, 内容 …).
 STATUTE_LOOKUP_EXTRA_CHARS = 6
 _ARTICLE_CHARS = frozenset("第条款项之一二三四五六七八九十百零〇两")
@@ -127,7 +129,7 @@ class Dialogue:
         Workers rarely come back for a second round, so the best guess goes out now — but it is
         introduced as a guess, and the alternatives (and the human channels) stay in view.
         """
-        entries = entries[:3]
+        entries = _distinct(entries)[:3]
         remember(self.store, incoming.user_id, Suggestions("entries", tuple(e.id for e in entries)))
         if len(entries) > 1:
             follow = ["不是这个问题？回复数字看相近的解答：",
@@ -377,6 +379,22 @@ def _utf8_len(text: str) -> int:
 
 def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _distinct(entries: Sequence[FaqEntry]) -> list[FaqEntry]:
+    """Drop entries that ask nearly the same question as a better-ranked one: a few topics
+    share a question (拖欠工资辞职的经济补偿 is both 欠薪 and 解除), and offering it twice wastes
+    one of the worker's three choices."""
+    kept: list[FaqEntry] = []
+    for entry in entries:
+        pairs = _bigrams(entry.question)
+        if all(_jaccard(pairs, _bigrams(k.question)) < TWIN_QUESTION_OVERLAP for k in kept):
+            kept.append(entry)
+    return kept
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
 
 
 _CITATION = re.compile(r"^(《[^》]+》)(.+)$")

@@ -63,30 +63,44 @@ class ChannelIndex:
         self.weights = weights[order]
         self.offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(df.astype(np.int64), out=self.offsets[1:])
+        # What search() reads per query term, as plain Python values (no numpy scalar per
+        # term) and capped posting lengths; the floats are the float32 IDFs exactly.
+        self._idf_values: list[float] = self.idf.tolist()
+        self._starts: list[int] = self.offsets[:-1].tolist()
+        self._read = np.minimum(np.diff(self.offsets), cap).astype(np.int64)
+        self._postings = self.postings.astype(np.intp)  # bincount's own index type
 
     def search(self, tokens: Sequence[str]) -> ChannelHits:
         """Accumulate the query's terms (each counted once) over the postings."""
-        id_parts: list[IntArray] = []
-        weight_parts: list[FloatArray] = []
-        idf_parts: list[FloatArray] = []
+        term_ids: list[int] = []
         query_idf = 0.0
+        vocab = self.vocab
+        idf_values = self._idf_values
         for term in dict.fromkeys(tokens):
-            tid = self.vocab.get(term)
+            tid = vocab.get(term)
             if tid is None:
                 query_idf += self.unknown_idf
                 continue
-            idf = float(self.idf[tid])
-            query_idf += idf
-            start = int(self.offsets[tid])
-            end = min(int(self.offsets[tid + 1]), start + self.cap)
-            id_parts.append(self.postings[start:end])
-            weight_parts.append(self.weights[start:end])
-            idf_parts.append(np.full(end - start, idf, dtype=np.float32))
-        if not id_parts:
+            query_idf += idf_values[tid]
+            term_ids.append(tid)
+        if not term_ids:
             empty = np.zeros(0, dtype=np.float32)
             return ChannelHits(np.zeros(0, dtype=np.int32), empty, empty, query_idf)
-        ids = np.concatenate(id_parts)
-        sentences, inverse = np.unique(ids, return_inverse=True)
-        weight = np.bincount(inverse, weights=np.concatenate(weight_parts)).astype(np.float32)
-        idf_sum = np.bincount(inverse, weights=np.concatenate(idf_parts)).astype(np.float32)
-        return ChannelHits(sentences.astype(np.int32), weight, idf_sum, query_idf)
+        terms = np.asarray(term_ids, dtype=np.int64)
+        lengths = self._read[terms]
+        # Positions of every read posting, term after term (each term's first `cap`), in one
+        # gather instead of a slice per term.
+        ends = np.cumsum(lengths)
+        positions = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(
+            self.offsets[terms] - (ends - lengths), lengths)
+        ids = self._postings[positions]
+        # Dense accumulators over all sentences: bincount adds each sentence's postings in the
+        # same (term) order as a sparse accumulation would, so the sums are identical.
+        seen = np.zeros(self.size, dtype=bool)
+        seen[ids] = True
+        matched = seen.nonzero()[0]
+        weight = np.bincount(ids, weights=self.weights[positions], minlength=self.size)
+        idf_sum = np.bincount(ids, weights=np.repeat(self.idf[terms], lengths),
+                              minlength=self.size)
+        return ChannelHits(matched.astype(np.int32), weight[matched].astype(np.float32),
+                           idf_sum[matched].astype(np.float32), query_idf)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
+from wx_backend.matching.dictionaries import load_dictionaries
 from wx_backend.matching.index import ChannelIndex
+from wx_backend.matching.text import LongestFirst, Normalizer, _alternation, char_normalize
 
 
 def _reference_search(index: ChannelIndex, tokens: list[str]
@@ -59,3 +63,39 @@ def test_channel_search_of_nothing_known_is_empty() -> None:
     hits = index.search(["x", "y", "x"])
     assert hits.sentences.size == 0 and hits.weight.size == 0 and hits.idf.size == 0
     assert hits.query_idf == pytest.approx(2 * index.unknown_idf)
+
+
+def _regex_sub(words: dict[str, str], text: str) -> str:
+    pattern = _alternation(words)
+    return pattern.sub(lambda m: words[m.group(0)], text) if pattern else text
+
+
+def test_longest_first_scan_is_the_alternation_regex() -> None:
+    # Overlapping words, shared beginnings and Latin/digit words whose ends must not continue
+    # a longer run of letters or digits (996 not inside 1996, hr not inside three).
+    words = {w: f"<{w}>" for w in ("工", "工资", "工资条", "资条", "老板", "板子", "996", "9",
+                                   "hr", "n+1", "2倍", "2倍工资", "a", "ab", "b1", "[", "]",
+                                   "-", "^", "\\")}
+    scan = LongestFirst(words)
+    rng = random.Random(5)
+    alphabet = "工资条老板子996hrn+12倍ab[]-^\\x 的"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
+        assert scan.sub(words, text) == _regex_sub(words, text), text
+    assert scan.sub(words, "1996年") == "1996年"
+    assert scan.sub(words, "996工资条") == "<996><工资条>"
+    assert LongestFirst({}).sub({}, "工资") == "工资"
+
+
+def test_normalizer_synonyms_give_what_the_regex_gave() -> None:
+    root = Path(__file__).resolve().parents[1]
+    dictionaries = load_dictionaries(root / "content" / "dictionaries")
+    normalizer = Normalizer(dictionaries)
+    synonyms = normalizer._synonyms
+    texts = [char_normalize(str(q)) for path in sorted((root / "faq").glob("*.yaml"))
+             for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["entries"]
+             for q in (entry["question"], *entry.get("similar", []), entry.get("answer", ""))]
+    texts += [char_normalize(w) for w in synonyms] + ["1996年的996", "hr说three个月", "007号"]
+    scan = LongestFirst(synonyms)
+    for text in texts:
+        assert scan.sub(synonyms, text) == _regex_sub(synonyms, text), text

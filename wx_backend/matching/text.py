@@ -6,6 +6,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 import zhconv
 
@@ -59,6 +60,9 @@ def _numeral(match: re.Match[str]) -> str:
         return match.group(0)
 
 
+# Pure, and asked twice for every new question (the matcher's normalisation and the scope
+# check): the second time is a look-up.
+@lru_cache(maxsize=4096)
 def char_normalize(text: str) -> str:
     """Apply width, script and numeral normalisation (no synonyms): the form every
     dictionary word is stored in, so that dictionaries and questions meet."""

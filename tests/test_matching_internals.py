@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from wx_backend.matching.dictionaries import load_dictionaries
-from wx_backend.matching.index import ChannelIndex
+from wx_backend.matching.index import ChannelIndex, SentencePooling
 from wx_backend.matching.text import LongestFirst, Normalizer, _alternation, char_normalize
 
 
@@ -99,3 +99,21 @@ def test_normalizer_synonyms_give_what_the_regex_gave() -> None:
     scan = LongestFirst(synonyms)
     for text in texts:
         assert scan.sub(synonyms, text) == _regex_sub(synonyms, text), text
+
+
+@pytest.mark.parametrize("contiguous", [True, False])
+def test_sentence_pooling_is_max_at_over_the_matched_sentences(contiguous: bool) -> None:
+    rng = np.random.default_rng(3)
+    entries = 40
+    # Entries 7 and 30 own no sentence; owners are stored entry after entry (or shuffled).
+    owner = np.sort(rng.choice([e for e in range(entries) if e not in (7, 30)], 500))
+    if not contiguous:
+        rng.shuffle(owner)
+    pooling = SentencePooling(owner.astype(np.int32), entries)
+    for _ in range(50):
+        matched = np.unique(rng.integers(0, owner.size, rng.integers(0, 200)))
+        values = np.zeros(owner.size)
+        values[matched] = rng.normal(0.3, 0.5, matched.size)  # negatives too
+        expected = np.zeros(entries)
+        np.maximum.at(expected, owner[matched], values[matched])
+        assert pooling.max(values).tolist() == expected.tolist()

@@ -10,7 +10,7 @@ import numpy as np
 
 from wx_backend.matching.concepts import ConceptProfiles, ConceptTagger
 from wx_backend.matching.dictionaries import load_dictionaries
-from wx_backend.matching.index import ChannelIndex
+from wx_backend.matching.index import ChannelIndex, SentencePooling
 from wx_backend.matching.scope import ScopeDetector
 from wx_backend.matching.text import Normalizer
 from wx_backend.matching.tokenize import Tokenizer
@@ -110,6 +110,7 @@ class Matcher:
             profiles.append((texts[0] + " " + texts[-1], texts[1:-1],
                              answer.split("怎么办", 1)[0]))
         self._owner = np.asarray(owners, dtype=np.int32)
+        self._pooling = SentencePooling(self._owner, len(self._documents))
         self._words = ChannelIndex(words)
         pooled: list[list[str]] = [[] for _ in self._documents]
         for owner, tokens in zip(owners, words, strict=True):
@@ -173,14 +174,11 @@ class Matcher:
             score = np.power(np.minimum(precision, 1.0), w.precision) * np.power(
                 np.minimum(recall, 1.0), 1.0 - w.precision)
             fused[h.sentences] += weight * score
-        # Every sentence some channel matched (repeats are harmless under max).
-        matched_sentences = np.concatenate([h.sentences for _, h, _ in hits])
-        if matched_sentences.size == 0:
+        if not any(h.sentences.size for _, h, _ in hits):
             return normalized, []
         n = len(self._documents)
         # Best sentence per entry (max pooling), then the entry-level channels on top.
-        entry_score = np.zeros(n, dtype=np.float64)
-        np.maximum.at(entry_score, self._owner[matched_sentences], fused[matched_sentences])
+        entry_score = self._pooling.max(fused)
         matched = entry_score > 0
         if w.entry > 0:
             entry_hits = self._entries.search(words)

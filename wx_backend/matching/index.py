@@ -104,3 +104,31 @@ class ChannelIndex:
                               minlength=self.size)
         return ChannelHits(matched.astype(np.int32), weight[matched].astype(np.float32),
                            idf_sum[matched].astype(np.float32), query_idf)
+
+
+class SentencePooling:
+    """Each entry's best sentence score: max pooling over the sentences an entry owns.
+
+    Equal to starting from zeros and `np.maximum.at(pooled, owner[s], values[s])` over any
+    sentences s, for `values` that are 0 wherever a sentence did not match: sentences are
+    stored entry after entry, so one `np.maximum.reduceat` over the dense values does it.
+    """
+
+    def __init__(self, owner: IntArray, entries: int) -> None:
+        self.entries = entries
+        self._owner = np.asarray(owner, dtype=np.intp)
+        contiguous = bool(np.all(self._owner[1:] >= self._owner[:-1]))
+        self._starts: npt.NDArray[np.intp] | None = None
+        if contiguous and self._owner.size:
+            first = np.flatnonzero(np.r_[True, self._owner[1:] != self._owner[:-1]])
+            self._starts = first.astype(np.intp)
+            self._owners_of_starts = self._owner[first]
+
+    def max(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Per entry, max(0, its sentences' values); 0 for entries without sentences."""
+        pooled = np.zeros(self.entries, dtype=np.float64)
+        if self._starts is None:
+            np.maximum.at(pooled, self._owner, values)
+            return pooled
+        pooled[self._owners_of_starts] = np.maximum.reduceat(values, self._starts)
+        return np.maximum(pooled, 0.0, out=pooled)

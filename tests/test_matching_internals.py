@@ -12,6 +12,7 @@ import yaml
 from wx_backend.matching.dictionaries import load_dictionaries
 from wx_backend.matching.index import ChannelIndex, SentencePooling
 from wx_backend.matching.text import LongestFirst, Normalizer, _alternation, char_normalize
+from wx_backend.matching.tokenize import Tokenizer, cut_without_hmm
 
 
 def _reference_search(index: ChannelIndex, tokens: list[str]
@@ -117,3 +118,25 @@ def test_sentence_pooling_is_max_at_over_the_matched_sentences(contiguous: bool)
         expected = np.zeros(entries)
         np.maximum.at(expected, owner[matched], values[matched])
         assert pooling.max(values).tolist() == expected.tolist()
+
+
+@pytest.fixture(scope="module")
+def real_tokenizer(tmp_path_factory: pytest.TempPathFactory) -> Tokenizer:
+    root = Path(__file__).resolve().parents[1]
+    dictionaries = load_dictionaries(root / "content" / "dictionaries")
+    return Tokenizer(dictionaries, Normalizer(dictionaries), tmp_path_factory.mktemp("jieba"))
+
+
+def test_cut_without_hmm_is_jiebas_own_cut(real_tokenizer: Tokenizer) -> None:
+    jieba_tokenizer = real_tokenizer._jieba
+    root = Path(__file__).resolve().parents[1]
+    texts = [str(q) for path in sorted((root / "faq").glob("*.yaml"))
+             for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["entries"]
+             for q in (entry["question"], *entry.get("similar", []), entry.get("answer", ""))]
+    texts += [real_tokenizer.normalize(t) for t in texts]
+    rng = random.Random(11)
+    pieces = ["工资", "老板", "拖欠", "劳动合同法", "第82条", "996", "n+1", "hr", "a", "7", " ",
+              "\r\n", "\t", "，", "。", "-", "_", "#", "%", "3.5", "个月", "用人单位", "的", "了"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(2000)]
+    for text in texts:
+        assert cut_without_hmm(jieba_tokenizer, text) == jieba_tokenizer.lcut(text, HMM=False)

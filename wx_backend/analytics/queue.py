@@ -36,7 +36,7 @@ from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from ..db import db
 from ..models import QuestionRecord
-from ..store import RedisStore
+from ..store import RedisStore, ThreadConnections
 from .recorder import insert_question_rows
 
 log = logging.getLogger(__name__)
@@ -88,8 +88,10 @@ class QuestionQueue:
         self.key = key
         self.store_prefix = store_prefix  # the RedisStore's key prefix, for put(also_set=…)
         self._group_ready = False
-        # EVALSHA, loaded again by redis-py if the server forgot it (restart, SCRIPT FLUSH).
-        self._put_and_set = client.register_script(_PUT_AND_SET)
+        # Sent as EVALSHA on this thread's own connection; EVAL once if the server forgot it
+        # (restart, SCRIPT FLUSH), which also loads it again.
+        self._put_and_set_sha = hashlib.sha1(_PUT_AND_SET.encode()).hexdigest()
+        self._lane = ThreadConnections(client)
 
     def ensure_group(self) -> None:
         if self._group_ready:
@@ -113,8 +115,11 @@ class QuestionQueue:
             self.client.xadd(self.key, {"row": _encode(row)})
             return
         key, value, ttl = also_set
-        self._put_and_set(keys=[self.key, self.store_prefix + key],
-                          args=[_encode(row), value, ttl])
+        arguments = (2, self.key, self.store_prefix + key, _encode(row), value, ttl)
+        try:
+            self._lane.execute("EVALSHA", self._put_and_set_sha, *arguments)
+        except redis.exceptions.NoScriptError:
+            self._lane.execute("EVAL", _PUT_AND_SET, *arguments)
 
     def pending_count(self) -> int:
         """Rows handed over but not yet committed to the database (queued or in a batch)."""

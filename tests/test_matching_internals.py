@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from wx_backend.matching.dictionaries import load_dictionaries
-from wx_backend.matching.index import ChannelIndex, SentencePooling
+from wx_backend.matching.index import ChannelGroup, ChannelIndex, SentencePooling
 from wx_backend.matching.text import LongestFirst, Normalizer, _alternation, char_normalize
 from wx_backend.matching.tokenize import Tokenizer, cut_without_hmm
 
@@ -140,3 +140,25 @@ def test_cut_without_hmm_is_jiebas_own_cut(real_tokenizer: Tokenizer) -> None:
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(2000)]
     for text in texts:
         assert cut_without_hmm(jieba_tokenizer, text) == jieba_tokenizer.lcut(text, HMM=False)
+
+
+def test_a_channel_group_gives_each_index_its_own_hits() -> None:
+    rng = random.Random(9)
+    vocabulary = [f"t{i}" for i in range(30)]
+
+    def sentences(count: int) -> list[list[str]]:
+        return [[rng.choice(vocabulary) for _ in range(rng.randint(1, 10))] for _ in range(count)]
+
+    indexes = [ChannelIndex(sentences(200)), ChannelIndex(sentences(50), cap=2),
+               ChannelIndex(sentences(120)), ChannelIndex([])]
+    group = ChannelGroup(indexes)
+    for _ in range(200):
+        queries = [[rng.choice([*vocabulary, "unknown"]) for _ in range(rng.randint(0, 12))]
+                   for _ in indexes]
+        for own, grouped in zip((ix.search(q) for ix, q in zip(indexes, queries, strict=True)),
+                                group.search(queries), strict=True):
+            assert grouped.sentences.dtype == own.sentences.dtype == np.int32
+            assert grouped.sentences.tolist() == own.sentences.tolist()
+            assert grouped.weight.tolist() == own.weight.tolist()
+            assert grouped.idf.tolist() == own.idf.tolist()
+            assert grouped.query_idf == own.query_idf

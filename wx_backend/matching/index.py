@@ -7,11 +7,13 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float32]
+Float64Array = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
 
 
@@ -66,12 +68,11 @@ class ChannelIndex:
         # What search() reads per query term, as plain Python values (no numpy scalar per
         # term) and capped posting lengths; the floats are the float32 IDFs exactly.
         self._idf_values: list[float] = self.idf.tolist()
-        self._starts: list[int] = self.offsets[:-1].tolist()
         self._read = np.minimum(np.diff(self.offsets), cap).astype(np.int64)
         self._postings = self.postings.astype(np.intp)  # bincount's own index type
 
-    def search(self, tokens: Sequence[str]) -> ChannelHits:
-        """Accumulate the query's terms (each counted once) over the postings."""
+    def query_terms(self, tokens: Sequence[str]) -> tuple[list[int], float]:
+        """The query's known term ids (each once, in order) and its IDF sum."""
         term_ids: list[int] = []
         query_idf = 0.0
         vocab = self.vocab
@@ -83,27 +84,90 @@ class ChannelIndex:
                 continue
             query_idf += idf_values[tid]
             term_ids.append(tid)
+        return term_ids, query_idf
+
+    def search(self, tokens: Sequence[str]) -> ChannelHits:
+        """Accumulate the query's terms (each counted once) over the postings."""
+        term_ids, query_idf = self.query_terms(tokens)
         if not term_ids:
-            empty = np.zeros(0, dtype=np.float32)
-            return ChannelHits(np.zeros(0, dtype=np.int32), empty, empty, query_idf)
-        terms = np.asarray(term_ids, dtype=np.int64)
-        lengths = self._read[terms]
-        # Positions of every read posting, term after term (each term's first `cap`), in one
-        # gather instead of a slice per term.
-        ends = np.cumsum(lengths)
-        positions = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(
-            self.offsets[terms] - (ends - lengths), lengths)
-        ids = self._postings[positions]
-        # Dense accumulators over all sentences: bincount adds each sentence's postings in the
-        # same (term) order as a sparse accumulation would, so the sums are identical.
-        seen = np.zeros(self.size, dtype=bool)
-        seen[ids] = True
-        matched = seen.nonzero()[0]
-        weight = np.bincount(ids, weights=self.weights[positions], minlength=self.size)
-        idf_sum = np.bincount(ids, weights=np.repeat(self.idf[terms], lengths),
-                              minlength=self.size)
+            return _no_hits(query_idf)
+        matched, weight, idf_sum = _accumulate(
+            np.asarray(term_ids, dtype=np.int64), self.offsets, self._read, self._postings,
+            self.weights, self.idf, self.size)
         return ChannelHits(matched.astype(np.int32), weight[matched].astype(np.float32),
                            idf_sum[matched].astype(np.float32), query_idf)
+
+
+class ChannelGroup:
+    """Several channel indexes searched in one pass; each gets exactly its own search()."""
+
+    def __init__(self, indexes: Sequence[ChannelIndex]) -> None:
+        self.indexes = tuple(indexes)
+        sizes = [index.size for index in self.indexes]
+        # Sentence, term and posting numbers of index i start after those of indexes < i.
+        self._bases = np.cumsum([0, *sizes]).astype(np.intp)
+        self._term_bases = np.cumsum([0, *(len(ix.vocab) for ix in self.indexes)]).tolist()
+        posting_bases = np.cumsum([0, *(ix.postings.size for ix in self.indexes)])
+        self._starts = np.concatenate(
+            [ix.offsets[:-1] + base for ix, base in zip(self.indexes, posting_bases, strict=False)])
+        self._read = np.concatenate([ix._read for ix in self.indexes])
+        self._postings = np.concatenate(
+            [ix._postings + base for ix, base in zip(self.indexes, self._bases, strict=False)])
+        self._weights = np.concatenate([ix.weights for ix in self.indexes])
+        self._idf = np.concatenate([ix.idf for ix in self.indexes])
+        self._total = int(self._bases[-1])
+
+    def search(self, queries: Sequence[Sequence[str]]) -> list[ChannelHits]:
+        """ChannelHits of each index for its query (one query per index, in order)."""
+        term_ids: list[int] = []
+        query_idfs: list[float] = []
+        for index, tokens, term_base in zip(self.indexes, queries, self._term_bases,
+                                            strict=False):
+            ids, query_idf = index.query_terms(tokens)
+            term_ids.extend(tid + term_base for tid in ids)
+            query_idfs.append(query_idf)
+        if not term_ids:
+            return [_no_hits(query_idf) for query_idf in query_idfs]
+        # Each (index, sentence) is its own bin, fed by that index's terms in query order: the
+        # same additions in the same order as the index's own search().
+        matched, weight, idf_sum = _accumulate(
+            np.asarray(term_ids, dtype=np.int64), self._starts, self._read, self._postings,
+            self._weights, self._idf, self._total)
+        weight32 = weight[matched].astype(np.float32)
+        idf32 = idf_sum[matched].astype(np.float32)
+        cuts = np.searchsorted(matched, self._bases).tolist()
+        hits: list[ChannelHits] = []
+        for i, query_idf in enumerate(query_idfs):
+            part = slice(cuts[i], cuts[i + 1])
+            sentences = (matched[part] - self._bases[i]).astype(np.int32)
+            hits.append(ChannelHits(sentences, weight32[part], idf32[part], query_idf))
+        return hits
+
+
+def _no_hits(query_idf: float) -> ChannelHits:
+    empty = np.zeros(0, dtype=np.float32)
+    return ChannelHits(np.zeros(0, dtype=np.int32), empty, empty, query_idf)
+
+
+def _accumulate(terms: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
+                read: npt.NDArray[np.int64], postings: npt.NDArray[np.intp],
+                weights: FloatArray, idf: FloatArray, size: int
+                ) -> tuple[npt.NDArray[np.intp], Float64Array, Float64Array]:
+    """Matched sentence ids and dense weight and IDF sums for the given terms' postings."""
+    lengths = read[terms]
+    # Positions of every read posting, term after term (each term's first `cap`), in one
+    # gather instead of a slice per term.
+    ends = np.cumsum(lengths)
+    positions = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(
+        starts[terms] - (ends - lengths), lengths)
+    ids = postings[positions]
+    # Dense accumulators over all sentences: bincount adds each sentence's postings in the
+    # same (term) order as a sparse accumulation would, so the sums are identical.
+    seen = np.zeros(size, dtype=bool)
+    seen[ids] = True
+    weight = np.bincount(ids, weights=weights[positions], minlength=size)
+    idf_sum = np.bincount(ids, weights=np.repeat(idf[terms], lengths), minlength=size)
+    return seen.nonzero()[0], cast(Float64Array, weight), cast(Float64Array, idf_sum)
 
 
 class SentencePooling:

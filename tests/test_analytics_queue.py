@@ -215,3 +215,32 @@ def test_the_in_process_store_has_no_queue_and_records_at_once(app: Flask) -> No
     assert question_queue(app) is None
     wx.WeChat(app.test_client()).post(wx.text("加班费怎么算", msg_id=6161))
     assert _logged(app) == ["m6161"]
+
+
+def test_the_reply_is_stored_with_its_record_or_not_at_all(queued_app: Flask) -> None:
+    queue = _queue(queued_app)
+    store_key = "wx:dedup:m5151"
+    queue.put(_row("m5151"), also_set=(store_key, "r:<xml>reply</xml>", 300))
+    stored = queue.store_prefix + store_key
+    assert queue.client.get(stored) == "r:<xml>reply</xml>"
+    assert 295 <= int(queue.client.ttl(stored)) <= 300
+    assert queue.pending_count() == 1
+    # A record that cannot be appended (here: the stream key holds a string) leaves no
+    # stored reply behind, so WeChat's retry cannot be answered without a record.
+    broken = QuestionQueue(queue.client, queue.key + ":broken", queue.store_prefix)
+    queue.client.set(broken.key, "not a stream")
+    try:
+        with pytest.raises(redis.ResponseError):
+            broken.put(_row("m5152"), also_set=("wx:dedup:m5152", "r:x", 300))
+        assert queue.client.get(queue.store_prefix + "wx:dedup:m5152") is None
+    finally:
+        queue.client.delete(broken.key, stored)
+
+
+def test_the_put_script_is_loaded_again_after_the_server_forgot_it(queued_app: Flask) -> None:
+    queue = _queue(queued_app)
+    queue.client.script_flush()
+    queue.put(_row("m5153"), also_set=("wx:dedup:m5153", "r:y", 300))
+    assert queue.client.get(queue.store_prefix + "wx:dedup:m5153") == "r:y"
+    assert queue.pending_count() == 1
+    queue.client.delete(queue.store_prefix + "wx:dedup:m5153")

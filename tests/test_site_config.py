@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from flask import Flask
 
 from wx_backend.cli import cli
+from wx_backend.site import load_site
 from wx_backend.store import MemoryStore
 
 from .conftest import make_test_app
@@ -55,3 +57,12 @@ def test_the_human_channels_name_the_local_inspection_phone_when_known(tmp_path:
         "人社问题请拨 12333（人社服务热线），示例县劳动保障监察大队电话 0000-1234567；"
         "其他法律问题请拨 12348（公共法律服务热线，可申请法律援助）。"
     )
+
+
+def test_filled_texts_are_remembered_per_site_and_stay_the_same() -> None:
+    site = load_site(ROOT, "jinyun")
+    text = "拨打 {hotline}，或找{inspection}；{unknown} 不变"
+    first = site.fill(text)
+    assert first == site.fill(text) and "{hotline}" not in first and "{unknown}" in first
+    other = replace(site, hotline="0578-0000000")
+    assert "0578-0000000" in other.fill(text) and "0578-0000000" not in site.fill(text)

@@ -13,6 +13,7 @@ from . import config as settings
 from . import publishing
 from .db import db
 from .extensions import init_services
+from .sessions import SessionInterface
 from .site import load_site
 from .staff import auth as staff_auth
 from .store import Store, store_from_url
@@ -33,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     store: Store = app.config.get("STORE_INSTANCE") or store_from_url(app.config["REDIS_URL"])
     content_dir = Path(app.config["CONTENT_DIR"])
     init_services(app, store, load_site(content_dir, app.config["SITE"]))
+    app.session_interface = SessionInterface()
     db.init_app(app)
     staff_auth.init_app(app)
     publishing.init_app(app)

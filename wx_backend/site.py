@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
+
+# Distinct texts whose filled form a site keeps (answers, guides, case pages).
+_FILL_CACHE_SIZE = 4096
 
 
 class SiteConfigError(ValueError):
@@ -94,10 +98,20 @@ class SiteConfig:
 
     def fill(self, text: str) -> str:
         """Replace {placeholders}; unknown braces are left as they are."""
-        values = self.placeholders()
-        for key, value in values.items():
-            text = text.replace("{" + key + "}", value)
-        return text
+        # Every reply fills the same few hundred answers and guides with the same values.
+        filled = self._filled.get(text)
+        if filled is None:
+            filled = text
+            for key, value in self.placeholders().items():
+                filled = filled.replace("{" + key + "}", value)
+            if len(self._filled) >= _FILL_CACHE_SIZE:
+                self._filled.clear()  # bounded: at worst everything is filled again
+            self._filled[text] = filled
+        return filled
+
+    @cached_property
+    def _filled(self) -> dict[str, str]:
+        return {}
 
     def human_channels(self) -> str:
         """The honest 'ask a person' line used whenever the service is not sure."""

@@ -7,9 +7,12 @@ callers never do get-then-set races.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 import time
-from typing import Protocol
+import weakref
+from typing import Any, Protocol
 
 import redis
 
@@ -91,6 +94,70 @@ class MemoryStore:
             del self._data[key]
 
 
+class ThreadConnections:
+    """One Redis connection per thread for the few commands every message sends.
+
+    redis-py's general path (connection pool checkout, retry wrapper, event and metrics
+    hooks) costs about as much client CPU as the round trip itself; the message path sends
+    two commands per message, so it sends them straight on a connection this thread owns
+    (same settings as the client's pool). A connection the server dropped (restart, idle
+    kill) is replaced and the command sent once more, like redis-py's own retry; a second
+    failure raises the same redis exceptions callers already handle. A forked child never
+    reuses its parent's connection.
+    """
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._pool = client.connection_pool
+        self._local = threading.local()
+        # Every connection handed out, with its thread: closed when the thread has ended (a
+        # worker's thread pool keeps its threads; tests start many) or this object goes.
+        self._owned: list[tuple[threading.Thread, Any]] = []
+        self._lock = threading.Lock()
+        weakref.finalize(self, _disconnect_all, self._owned)
+
+    def _connection(self) -> Any:
+        local = self._local
+        connection = getattr(local, "connection", None)
+        if connection is None or local.pid != os.getpid():
+            connection = self._pool.connection_class(**self._pool.connection_kwargs)
+            local.connection, local.pid = connection, os.getpid()
+            with self._lock:
+                ended = [item for item in self._owned if not item[0].is_alive()]
+                self._owned[:] = [item for item in self._owned if item[0].is_alive()]
+                self._owned.append((threading.current_thread(), connection))
+            _disconnect_all(ended)
+        return connection
+
+    def execute(self, *args: Any) -> Any:
+        """Send one command and return its decoded reply (error replies raise)."""
+        connection = self._connection()
+        try:
+            connection.send_command(*args)
+            return connection.read_response()
+        except (redis.ConnectionError, redis.TimeoutError):
+            connection.disconnect()
+        connection.send_command(*args)
+        try:
+            return connection.read_response()
+        except (redis.ConnectionError, redis.TimeoutError):
+            connection.disconnect()
+            raise
+
+    def close(self) -> None:
+        """Close every connection (tests, shutdown); the next command opens a new one."""
+        with self._lock:
+            owned, self._owned[:] = list(self._owned), []
+        self._local = threading.local()
+        _disconnect_all(owned)
+
+
+def _disconnect_all(owned: list[tuple[threading.Thread, Any]]) -> None:
+    for _, connection in owned:
+        # Best effort: the socket may already be gone.
+        with contextlib.suppress(Exception):
+            connection.disconnect()
+
+
 class RedisStore:
     """The same operations on Redis, shared by all workers and hosts."""
 
@@ -101,23 +168,25 @@ class RedisStore:
             url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2
         )
         self._prefix = prefix
+        # get/set/set_nx/delete are what a message sends (dedup claim, per-user state).
+        self.lane = ThreadConnections(self._redis)
 
     @property
     def client(self) -> redis.Redis:
         return self._redis
 
     def get(self, key: str) -> str | None:
-        value = self._redis.get(self._prefix + key)
+        value = self.lane.execute("GET", self._prefix + key)
         return None if value is None else str(value)
 
     def set(self, key: str, value: str, ttl: int) -> None:
-        self._redis.set(self._prefix + key, value, ex=ttl)
+        self.lane.execute("SET", self._prefix + key, value, "EX", ttl)
 
     def set_nx(self, key: str, value: str, ttl: int) -> bool:
-        return bool(self._redis.set(self._prefix + key, value, ex=ttl, nx=True))
+        return self.lane.execute("SET", self._prefix + key, value, "EX", ttl, "NX") is not None
 
     def delete(self, key: str) -> None:
-        self._redis.delete(self._prefix + key)
+        self.lane.execute("DEL", self._prefix + key)
 
     def incr(self, key: str, ttl: int) -> int:
         full = self._prefix + key

@@ -36,7 +36,7 @@ from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from ..db import db
 from ..models import QuestionRecord
-from ..store import RedisStore
+from ..store import RedisStore, ThreadConnections
 from .recorder import insert_question_rows
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,13 @@ STALE_MS = 30_000
 # time under load instead of one commit per message.
 PAUSE_SECONDS = 0.25
 EXTENSION_KEY = "pufa_question_queue"
+# XADD the row, then SET the stored reply: atomic like MULTI/EXEC, but one command to send and
+# one reply to parse instead of four.
+_PUT_AND_SET = """
+redis.call('XADD', KEYS[1], '*', 'row', ARGV[1])
+redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+return 1
+"""
 
 
 def queue_key(database_url: str) -> str:
@@ -81,6 +88,10 @@ class QuestionQueue:
         self.key = key
         self.store_prefix = store_prefix  # the RedisStore's key prefix, for put(also_set=…)
         self._group_ready = False
+        # Sent as EVALSHA on this thread's own connection; EVAL once if the server forgot it
+        # (restart, SCRIPT FLUSH), which also loads it again.
+        self._put_and_set_sha = hashlib.sha1(_PUT_AND_SET.encode()).hexdigest()
+        self._lane = ThreadConnections(client)
 
     def ensure_group(self) -> None:
         if self._group_ready:
@@ -95,18 +106,20 @@ class QuestionQueue:
     def put(self, row: dict[str, Any], also_set: tuple[str, str, int] | None = None) -> None:
         """Hand one row over durably (returns once Redis has it).
 
-        `also_set` (store key, value, ttl) is written in the same MULTI: the message path
-        stores the reply for WeChat's retries with its record, in one round trip, and a
-        reply is never stored without its record.
+        `also_set` (store key, value, ttl) is written by the same server-side script: the
+        message path stores the reply for WeChat's retries with its record, in one round
+        trip and one command, and a reply is never stored without its record (the script
+        stops at a failed XADD, before the SET).
         """
         if also_set is None:
             self.client.xadd(self.key, {"row": _encode(row)})
             return
         key, value, ttl = also_set
-        pipe = self.client.pipeline(transaction=True)
-        pipe.xadd(self.key, {"row": _encode(row)})
-        pipe.set(self.store_prefix + key, value, ex=ttl)
-        pipe.execute()
+        arguments = (2, self.key, self.store_prefix + key, _encode(row), value, ttl)
+        try:
+            self._lane.execute("EVALSHA", self._put_and_set_sha, *arguments)
+        except redis.exceptions.NoScriptError:
+            self._lane.execute("EVAL", _PUT_AND_SET, *arguments)
 
     def pending_count(self) -> int:
         """Rows handed over but not yet committed to the database (queued or in a batch)."""

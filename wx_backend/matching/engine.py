@@ -10,7 +10,7 @@ import numpy as np
 
 from wx_backend.matching.concepts import ConceptProfiles, ConceptTagger
 from wx_backend.matching.dictionaries import load_dictionaries
-from wx_backend.matching.index import ChannelIndex
+from wx_backend.matching.index import ChannelGroup, ChannelIndex, SentencePooling
 from wx_backend.matching.scope import ScopeDetector
 from wx_backend.matching.text import Normalizer
 from wx_backend.matching.tokenize import Tokenizer
@@ -110,6 +110,7 @@ class Matcher:
             profiles.append((texts[0] + " " + texts[-1], texts[1:-1],
                              answer.split("怎么办", 1)[0]))
         self._owner = np.asarray(owners, dtype=np.int32)
+        self._pooling = SentencePooling(self._owner, len(self._documents))
         self._words = ChannelIndex(words)
         pooled: list[list[str]] = [[] for _ in self._documents]
         for owner, tokens in zip(owners, words, strict=True):
@@ -118,6 +119,9 @@ class Matcher:
         self._bigrams = ChannelIndex(bigrams)
         self._pinyin = ChannelIndex(pinyin)
         self._whole = ChannelIndex(whole)
+        # All five searched in one pass per question (same hits as one by one).
+        self._channels = ChannelGroup([self._words, self._bigrams, self._pinyin, self._entries,
+                                       self._whole])
         self._topics = TopicModel(topic_names, samples)
         self._entry_topic = np.asarray([topic_index[doc.topic] for doc in self._documents],
                                        dtype=np.int32)
@@ -156,12 +160,13 @@ class Matcher:
         if not words:
             return normalized, []
         w = self.weights
-        channels = [
-            (self._words, words, w.word),
-            (self._bigrams, bigrams, w.bigram),
-            (self._pinyin, pinyin, w.pinyin),
+        word_hits, bigram_hits, pinyin_hits, entry_hits, doc_hits = self._channels.search(
+            (words, bigrams, pinyin, words, words))
+        hits = [
+            (self._words, word_hits, w.word),
+            (self._bigrams, bigram_hits, w.bigram),
+            (self._pinyin, pinyin_hits, w.pinyin),
         ]
-        hits = [(index, index.search(tokens), weight) for index, tokens, weight in channels]
         # The three channels index the same sentences: accumulate densely (cheaper than a
         # sorted union at tens of thousands of entries).
         fused = np.zeros(self._owner.size, dtype=np.float64)
@@ -173,29 +178,22 @@ class Matcher:
             score = np.power(np.minimum(precision, 1.0), w.precision) * np.power(
                 np.minimum(recall, 1.0), 1.0 - w.precision)
             fused[h.sentences] += weight * score
-        # Every sentence some channel matched (repeats are harmless under max).
-        matched_sentences = np.concatenate([h.sentences for _, h, _ in hits])
-        if matched_sentences.size == 0:
+        if not any(h.sentences.size for _, h, _ in hits):
             return normalized, []
         n = len(self._documents)
         # Best sentence per entry (max pooling), then the entry-level channels on top.
-        entry_score = np.zeros(n, dtype=np.float64)
-        np.maximum.at(entry_score, self._owner[matched_sentences], fused[matched_sentences])
+        entry_score = self._pooling.max(fused)
         matched = entry_score > 0
-        if w.entry > 0:
-            entry_hits = self._entries.search(words)
-            if entry_hits.sentences.size and entry_hits.query_idf > 0:
-                coverage = np.zeros(n, dtype=np.float64)
-                coverage[entry_hits.sentences] = entry_hits.idf / entry_hits.query_idf
-                entry_score += w.entry * coverage
-        if w.document > 0:
-            doc_hits = self._whole.search(words)
-            if doc_hits.sentences.size:
-                best = float(doc_hits.weight.max())
-                if best > 0:
-                    relative = np.zeros(n, dtype=np.float64)
-                    relative[doc_hits.sentences] = doc_hits.weight / best
-                    entry_score += w.document * relative
+        if w.entry > 0 and entry_hits.sentences.size and entry_hits.query_idf > 0:
+            coverage = np.zeros(n, dtype=np.float64)
+            coverage[entry_hits.sentences] = entry_hits.idf / entry_hits.query_idf
+            entry_score += w.entry * coverage
+        if w.document > 0 and doc_hits.sentences.size:
+            best = float(doc_hits.weight.max())
+            if best > 0:
+                relative = np.zeros(n, dtype=np.float64)
+                relative[doc_hits.sentences] = doc_hits.weight / best
+                entry_score += w.document * relative
         if w.topic > 0:
             features = dict.fromkeys((*bigrams, *words), 1.0)
             posterior = self._topics.posterior(features, w.topic_sharpness)

@@ -7,11 +7,13 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float32]
+Float64Array = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
 
 
@@ -63,30 +65,134 @@ class ChannelIndex:
         self.weights = weights[order]
         self.offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(df.astype(np.int64), out=self.offsets[1:])
+        # What search() reads per query term, as plain Python values (no numpy scalar per
+        # term) and capped posting lengths; the floats are the float32 IDFs exactly.
+        self._idf_values: list[float] = self.idf.tolist()
+        self._read = np.minimum(np.diff(self.offsets), cap).astype(np.int64)
+        self._postings = self.postings.astype(np.intp)  # bincount's own index type
 
-    def search(self, tokens: Sequence[str]) -> ChannelHits:
-        """Accumulate the query's terms (each counted once) over the postings."""
-        id_parts: list[IntArray] = []
-        weight_parts: list[FloatArray] = []
-        idf_parts: list[FloatArray] = []
+    def query_terms(self, tokens: Sequence[str]) -> tuple[list[int], float]:
+        """The query's known term ids (each once, in order) and its IDF sum."""
+        term_ids: list[int] = []
         query_idf = 0.0
+        vocab = self.vocab
+        idf_values = self._idf_values
         for term in dict.fromkeys(tokens):
-            tid = self.vocab.get(term)
+            tid = vocab.get(term)
             if tid is None:
                 query_idf += self.unknown_idf
                 continue
-            idf = float(self.idf[tid])
-            query_idf += idf
-            start = int(self.offsets[tid])
-            end = min(int(self.offsets[tid + 1]), start + self.cap)
-            id_parts.append(self.postings[start:end])
-            weight_parts.append(self.weights[start:end])
-            idf_parts.append(np.full(end - start, idf, dtype=np.float32))
-        if not id_parts:
-            empty = np.zeros(0, dtype=np.float32)
-            return ChannelHits(np.zeros(0, dtype=np.int32), empty, empty, query_idf)
-        ids = np.concatenate(id_parts)
-        sentences, inverse = np.unique(ids, return_inverse=True)
-        weight = np.bincount(inverse, weights=np.concatenate(weight_parts)).astype(np.float32)
-        idf_sum = np.bincount(inverse, weights=np.concatenate(idf_parts)).astype(np.float32)
-        return ChannelHits(sentences.astype(np.int32), weight, idf_sum, query_idf)
+            query_idf += idf_values[tid]
+            term_ids.append(tid)
+        return term_ids, query_idf
+
+    def search(self, tokens: Sequence[str]) -> ChannelHits:
+        """Accumulate the query's terms (each counted once) over the postings."""
+        term_ids, query_idf = self.query_terms(tokens)
+        if not term_ids:
+            return _no_hits(query_idf)
+        matched, weight, idf_sum = _accumulate(
+            np.asarray(term_ids, dtype=np.int64), self.offsets, self._read, self._postings,
+            self.weights, self.idf, self.size)
+        return ChannelHits(matched.astype(np.int32), weight[matched].astype(np.float32),
+                           idf_sum[matched].astype(np.float32), query_idf)
+
+
+class ChannelGroup:
+    """Several channel indexes searched in one pass; each gets exactly its own search()."""
+
+    def __init__(self, indexes: Sequence[ChannelIndex]) -> None:
+        self.indexes = tuple(indexes)
+        sizes = [index.size for index in self.indexes]
+        # Sentence, term and posting numbers of index i start after those of indexes < i.
+        self._bases = np.cumsum([0, *sizes]).astype(np.intp)
+        self._term_bases = np.cumsum([0, *(len(ix.vocab) for ix in self.indexes)]).tolist()
+        posting_bases = np.cumsum([0, *(ix.postings.size for ix in self.indexes)])
+        self._starts = np.concatenate(
+            [ix.offsets[:-1] + base for ix, base in zip(self.indexes, posting_bases, strict=False)])
+        self._read = np.concatenate([ix._read for ix in self.indexes])
+        self._postings = np.concatenate(
+            [ix._postings + base for ix, base in zip(self.indexes, self._bases, strict=False)])
+        self._weights = np.concatenate([ix.weights for ix in self.indexes])
+        self._idf = np.concatenate([ix.idf for ix in self.indexes])
+        self._total = int(self._bases[-1])
+
+    def search(self, queries: Sequence[Sequence[str]]) -> list[ChannelHits]:
+        """ChannelHits of each index for its query (one query per index, in order)."""
+        term_ids: list[int] = []
+        query_idfs: list[float] = []
+        for index, tokens, term_base in zip(self.indexes, queries, self._term_bases,
+                                            strict=False):
+            ids, query_idf = index.query_terms(tokens)
+            term_ids.extend(tid + term_base for tid in ids)
+            query_idfs.append(query_idf)
+        if not term_ids:
+            return [_no_hits(query_idf) for query_idf in query_idfs]
+        # Each (index, sentence) is its own bin, fed by that index's terms in query order: the
+        # same additions in the same order as the index's own search().
+        matched, weight, idf_sum = _accumulate(
+            np.asarray(term_ids, dtype=np.int64), self._starts, self._read, self._postings,
+            self._weights, self._idf, self._total)
+        weight32 = weight[matched].astype(np.float32)
+        idf32 = idf_sum[matched].astype(np.float32)
+        cuts = np.searchsorted(matched, self._bases).tolist()
+        hits: list[ChannelHits] = []
+        for i, query_idf in enumerate(query_idfs):
+            part = slice(cuts[i], cuts[i + 1])
+            sentences = (matched[part] - self._bases[i]).astype(np.int32)
+            hits.append(ChannelHits(sentences, weight32[part], idf32[part], query_idf))
+        return hits
+
+
+def _no_hits(query_idf: float) -> ChannelHits:
+    empty = np.zeros(0, dtype=np.float32)
+    return ChannelHits(np.zeros(0, dtype=np.int32), empty, empty, query_idf)
+
+
+def _accumulate(terms: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
+                read: npt.NDArray[np.int64], postings: npt.NDArray[np.intp],
+                weights: FloatArray, idf: FloatArray, size: int
+                ) -> tuple[npt.NDArray[np.intp], Float64Array, Float64Array]:
+    """Matched sentence ids and dense weight and IDF sums for the given terms' postings."""
+    lengths = read[terms]
+    # Positions of every read posting, term after term (each term's first `cap`), in one
+    # gather instead of a slice per term.
+    ends = np.cumsum(lengths)
+    positions = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(
+        starts[terms] - (ends - lengths), lengths)
+    ids = postings[positions]
+    # Dense accumulators over all sentences: bincount adds each sentence's postings in the
+    # same (term) order as a sparse accumulation would, so the sums are identical.
+    seen = np.zeros(size, dtype=bool)
+    seen[ids] = True
+    weight = np.bincount(ids, weights=weights[positions], minlength=size)
+    idf_sum = np.bincount(ids, weights=np.repeat(idf[terms], lengths), minlength=size)
+    return seen.nonzero()[0], cast(Float64Array, weight), cast(Float64Array, idf_sum)
+
+
+class SentencePooling:
+    """Each entry's best sentence score: max pooling over the sentences an entry owns.
+
+    Equal to starting from zeros and `np.maximum.at(pooled, owner[s], values[s])` over any
+    sentences s, for `values` that are 0 wherever a sentence did not match: sentences are
+    stored entry after entry, so one `np.maximum.reduceat` over the dense values does it.
+    """
+
+    def __init__(self, owner: IntArray, entries: int) -> None:
+        self.entries = entries
+        self._owner = np.asarray(owner, dtype=np.intp)
+        contiguous = bool(np.all(self._owner[1:] >= self._owner[:-1]))
+        self._starts: npt.NDArray[np.intp] | None = None
+        if contiguous and self._owner.size:
+            first = np.flatnonzero(np.r_[True, self._owner[1:] != self._owner[:-1]])
+            self._starts = first.astype(np.intp)
+            self._owners_of_starts = self._owner[first]
+
+    def max(self, values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Per entry, max(0, its sentences' values); 0 for entries without sentences."""
+        pooled = np.zeros(self.entries, dtype=np.float64)
+        if self._starts is None:
+            np.maximum.at(pooled, self._owner, values)
+            return pooled
+        pooled[self._owners_of_starts] = np.maximum.reduceat(values, self._starts)
+        return np.maximum(pooled, 0.0, out=pooled)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 import zhconv
 
@@ -59,6 +60,9 @@ def _numeral(match: re.Match[str]) -> str:
         return match.group(0)
 
 
+# Pure, and asked twice for every new question (the matcher's normalisation and the scope
+# check): the second time is a look-up.
+@lru_cache(maxsize=4096)
 def char_normalize(text: str) -> str:
     """Apply width, script and numeral normalisation (no synonyms): the form every
     dictionary word is stored in, so that dictionaries and questions meet."""
@@ -89,7 +93,7 @@ class Normalizer:
         for canonical in set(self._synonyms.values()):
             # Canonical terms map to themselves so that 单位 inside 用人单位 stays put.
             self._synonyms.setdefault(canonical, canonical)
-        self._synonym_re = _alternation(self._synonyms)
+        self._synonym_scan = LongestFirst(self._synonyms)
         self._guarded = [
             (re.compile(re.escape(char_normalize(source)) + f"(?=(?:{before}))"),
              char_normalize(target))
@@ -106,8 +110,8 @@ class Normalizer:
         text = char_normalize(text)
         for pattern, target in self._guarded:
             text = pattern.sub(target, text)
-        if self._synonym_re is not None:
-            text = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], text)
+        # Exactly _alternation(self._synonyms).sub(lambda m: self._synonyms[m.group(0)], text).
+        text = self._synonym_scan.sub(self._synonyms, text)
         text = _PUNCT_RE.sub(" ", text)
         return _SPACE_RE.sub(" ", text).strip()
 
@@ -122,6 +126,60 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
     if not ordered:
         return None
     return re.compile("|".join(map(_bounded, ordered)))
+
+
+_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+class LongestFirst:
+    """What `_alternation(words).sub` does, without trying every word at every position.
+
+    The regular expression tries its ~800 alternatives one by one wherever a word could
+    start; this looks up only the words beginning with the character at hand, in the same
+    order (longest first), under the same rule that a Latin letter or digit at a word's end
+    must not continue a longer run of them. Same leftmost, non-overlapping matches.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        ordered = sorted({w for w in words if w}, key=len, reverse=True)
+        self._by_first: dict[str, list[tuple[str, bool, bool]]] = {}
+        for word in ordered:
+            self._by_first.setdefault(word[0], []).append(
+                (word, _latin_or_digit(word[0]), _latin_or_digit(word[-1])))
+        starts = "".join(re.escape(ch) for ch in self._by_first)
+        self._starts = re.compile(f"[{starts}]") if starts else None
+
+    def sub(self, replacement: Mapping[str, str], text: str) -> str:
+        """Replace each match (leftmost first, longest word first) by replacement[word]."""
+        if self._starts is None:
+            return text
+        parts: list[str] = []
+        done = position = 0
+        size = len(text)
+        search = self._starts.search
+        while (found := search(text, position)) is not None:
+            position = found.start()
+            for word, guard_start, guard_end in self._by_first[text[position]]:
+                if not text.startswith(word, position):
+                    continue
+                end = position + len(word)
+                if guard_start and position > 0 and text[position - 1] in _ASCII_ALNUM:
+                    continue
+                if guard_end and end < size and text[end] in _ASCII_ALNUM:
+                    continue
+                parts += (text[done:position], replacement[word])
+                done = position = end
+                break
+            else:
+                position += 1
+        if not parts:
+            return text
+        parts.append(text[done:])
+        return "".join(parts)
+
+
+def _latin_or_digit(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def _bounded(word: str) -> str:

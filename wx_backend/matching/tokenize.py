@@ -4,6 +4,8 @@ each scoring channel (words, character bigrams, pinyin syllable bigrams)."""
 from __future__ import annotations
 
 import logging
+import math
+import string
 from functools import lru_cache
 from pathlib import Path
 
@@ -69,7 +71,7 @@ class Tokenizer:
     def words(self, normalized: str) -> list[str]:
         """Return the content words of normalised text, stopwords and spaces removed."""
         return [
-            w for w in self._jieba.lcut(normalized, HMM=False)
+            w for w in cut_without_hmm(self._jieba, normalized)
             if w.strip() and w not in self._stopwords
         ]
 
@@ -83,3 +85,75 @@ class Tokenizer:
         syllables = [char_pinyin(ch) for ch in content]
         pinyin = [syllables[i] + "_" + syllables[i + 1] for i in range(len(syllables) - 1)]
         return normalized, words, bigrams, pinyin or syllables
+
+
+_HAN_BLOCK = jieba.re_han_default
+_SKIP = jieba.re_skip_default
+_LATIN_OR_DIGIT = frozenset(string.ascii_letters + string.digits)
+
+
+def cut_without_hmm(tokenizer: jieba.Tokenizer, sentence: str) -> list[str]:
+    """Exactly `tokenizer.lcut(sentence, HMM=False)` for an initialised tokenizer.
+
+    The same blocks, word graph, log-probability route (same float operations, ties to the
+    longer word) and grouping of single Latin letters and digits as jieba 0.42, with the
+    graph and the route built in one pass and no generators: about half the time.
+    """
+    words: list[str] = []
+    frequencies: dict[str, int] = tokenizer.FREQ
+    log_total = math.log(tokenizer.total)
+    for block in _HAN_BLOCK.split(sentence):
+        if not block:
+            continue
+        if _HAN_BLOCK.match(block):
+            _cut_block(block, frequencies, log_total, words)
+            continue
+        for piece in _SKIP.split(block):
+            if _SKIP.match(piece):
+                words.append(piece)
+            else:
+                words.extend(piece)
+    return words
+
+
+def _cut_block(block: str, frequencies: dict[str, int], log_total: float,
+               words: list[str]) -> None:
+    log = math.log
+    size = len(block)
+    best_log = [0.0] * (size + 1)
+    best_end = [0] * (size + 1)
+    for start in range(size - 1, -1, -1):
+        # Words of the dictionary starting here, shortest first (jieba's DAG), each scored
+        # as log(freq) - log(total) + the best route after it; the last of equals wins.
+        chosen_log = 0.0
+        chosen_end = -1
+        end = start
+        fragment = block[start]
+        while end < size and fragment in frequencies:
+            frequency = frequencies[fragment]
+            if frequency:
+                value = log(frequency) - log_total + best_log[end + 1]
+                if chosen_end < 0 or value >= chosen_log:
+                    chosen_log, chosen_end = value, end
+            end += 1
+            fragment = block[start:end + 1]
+        if chosen_end < 0:  # no word: the character alone
+            chosen_log = log(frequencies.get(block[start]) or 1) - log_total + best_log[start + 1]
+            chosen_end = start
+        best_log[start] = chosen_log
+        best_end[start] = chosen_end
+    position = 0
+    latin = ""
+    while position < size:
+        after = best_end[position] + 1
+        word = block[position:after]
+        if after - position == 1 and word in _LATIN_OR_DIGIT:
+            latin += word
+        else:
+            if latin:
+                words.append(latin)
+                latin = ""
+            words.append(word)
+        position = after
+    if latin:
+        words.append(latin)

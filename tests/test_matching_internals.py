@@ -1,0 +1,164 @@
+"""The matcher's fast internals give exactly what their plain definitions give."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from wx_backend.matching.dictionaries import load_dictionaries
+from wx_backend.matching.index import ChannelGroup, ChannelIndex, SentencePooling
+from wx_backend.matching.text import LongestFirst, Normalizer, _alternation, char_normalize
+from wx_backend.matching.tokenize import Tokenizer, cut_without_hmm
+
+
+def _reference_search(index: ChannelIndex, tokens: list[str]
+                      ) -> tuple[list[int], list[float], list[float], float]:
+    """ChannelIndex.search spelled out: each query term once, its first `cap` postings."""
+    weight: dict[int, float] = {}
+    idf_sum: dict[int, float] = {}
+    query_idf = 0.0
+    for term in dict.fromkeys(tokens):
+        tid = index.vocab.get(term)
+        if tid is None:
+            query_idf += index.unknown_idf
+            continue
+        idf = float(index.idf[tid])
+        query_idf += idf
+        start = int(index.offsets[tid])
+        end = min(int(index.offsets[tid + 1]), start + index.cap)
+        for position in range(start, end):
+            sentence = int(index.postings[position])
+            weight[sentence] = weight.get(sentence, 0.0) + float(index.weights[position])
+            idf_sum[sentence] = idf_sum.get(sentence, 0.0) + idf
+    sentences = sorted(weight)
+    return (sentences, [float(np.float32(weight[s])) for s in sentences],
+            [float(np.float32(idf_sum[s])) for s in sentences], query_idf)
+
+
+@pytest.mark.parametrize("cap", [1, 3, 1000])
+def test_channel_search_matches_its_plain_definition(cap: int) -> None:
+    rng = random.Random(cap)
+    vocabulary = [f"t{i}" for i in range(40)]
+    sentences = [[rng.choice(vocabulary[: rng.randint(2, 40)]) for _ in range(rng.randint(1, 12))]
+                 for _ in range(300)]
+    index = ChannelIndex(sentences, cap=cap)
+    for _ in range(200):
+        # Repeated terms count once; unknown terms only raise the query's IDF.
+        query = [rng.choice([*vocabulary, "unknown", "other"]) for _ in range(rng.randint(0, 15))]
+        hits = index.search(query)
+        sentences_ref, weight_ref, idf_ref, query_idf_ref = _reference_search(index, query)
+        assert hits.sentences.dtype == np.int32
+        assert hits.sentences.tolist() == sentences_ref
+        assert hits.weight.dtype == np.float32 and hits.idf.dtype == np.float32
+        assert hits.weight.tolist() == weight_ref  # exactly: same additions, same order
+        assert hits.idf.tolist() == idf_ref
+        assert hits.query_idf == query_idf_ref
+
+
+def test_channel_search_of_nothing_known_is_empty() -> None:
+    index = ChannelIndex([["a", "b"], ["b", "c"]])
+    hits = index.search(["x", "y", "x"])
+    assert hits.sentences.size == 0 and hits.weight.size == 0 and hits.idf.size == 0
+    assert hits.query_idf == pytest.approx(2 * index.unknown_idf)
+
+
+def _regex_sub(words: dict[str, str], text: str) -> str:
+    pattern = _alternation(words)
+    return pattern.sub(lambda m: words[m.group(0)], text) if pattern else text
+
+
+def test_longest_first_scan_is_the_alternation_regex() -> None:
+    # Overlapping words, shared beginnings and Latin/digit words whose ends must not continue
+    # a longer run of letters or digits (996 not inside 1996, hr not inside three).
+    words = {w: f"<{w}>" for w in ("工", "工资", "工资条", "资条", "老板", "板子", "996", "9",
+                                   "hr", "n+1", "2倍", "2倍工资", "a", "ab", "b1", "[", "]",
+                                   "-", "^", "\\")}
+    scan = LongestFirst(words)
+    rng = random.Random(5)
+    alphabet = "工资条老板子996hrn+12倍ab[]-^\\x 的"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
+        assert scan.sub(words, text) == _regex_sub(words, text), text
+    assert scan.sub(words, "1996年") == "1996年"
+    assert scan.sub(words, "996工资条") == "<996><工资条>"
+    assert LongestFirst({}).sub({}, "工资") == "工资"
+
+
+def test_normalizer_synonyms_give_what_the_regex_gave() -> None:
+    root = Path(__file__).resolve().parents[1]
+    dictionaries = load_dictionaries(root / "content" / "dictionaries")
+    normalizer = Normalizer(dictionaries)
+    synonyms = normalizer._synonyms
+    texts = [char_normalize(str(q)) for path in sorted((root / "faq").glob("*.yaml"))
+             for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["entries"]
+             for q in (entry["question"], *entry.get("similar", []), entry.get("answer", ""))]
+    texts += [char_normalize(w) for w in synonyms] + ["1996年的996", "hr说three个月", "007号"]
+    scan = LongestFirst(synonyms)
+    for text in texts:
+        assert scan.sub(synonyms, text) == _regex_sub(synonyms, text), text
+
+
+@pytest.mark.parametrize("contiguous", [True, False])
+def test_sentence_pooling_is_max_at_over_the_matched_sentences(contiguous: bool) -> None:
+    rng = np.random.default_rng(3)
+    entries = 40
+    # Entries 7 and 30 own no sentence; owners are stored entry after entry (or shuffled).
+    owner = np.sort(rng.choice([e for e in range(entries) if e not in (7, 30)], 500))
+    if not contiguous:
+        rng.shuffle(owner)
+    pooling = SentencePooling(owner.astype(np.int32), entries)
+    for _ in range(50):
+        matched = np.unique(rng.integers(0, owner.size, rng.integers(0, 200)))
+        values = np.zeros(owner.size)
+        values[matched] = rng.normal(0.3, 0.5, matched.size)  # negatives too
+        expected = np.zeros(entries)
+        np.maximum.at(expected, owner[matched], values[matched])
+        assert pooling.max(values).tolist() == expected.tolist()
+
+
+@pytest.fixture(scope="module")
+def real_tokenizer(tmp_path_factory: pytest.TempPathFactory) -> Tokenizer:
+    root = Path(__file__).resolve().parents[1]
+    dictionaries = load_dictionaries(root / "content" / "dictionaries")
+    return Tokenizer(dictionaries, Normalizer(dictionaries), tmp_path_factory.mktemp("jieba"))
+
+
+def test_cut_without_hmm_is_jiebas_own_cut(real_tokenizer: Tokenizer) -> None:
+    jieba_tokenizer = real_tokenizer._jieba
+    root = Path(__file__).resolve().parents[1]
+    texts = [str(q) for path in sorted((root / "faq").glob("*.yaml"))
+             for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["entries"]
+             for q in (entry["question"], *entry.get("similar", []), entry.get("answer", ""))]
+    texts += [real_tokenizer.normalize(t) for t in texts]
+    rng = random.Random(11)
+    pieces = ["工资", "老板", "拖欠", "劳动合同法", "第82条", "996", "n+1", "hr", "a", "7", " ",
+              "\r\n", "\t", "，", "。", "-", "_", "#", "%", "3.5", "个月", "用人单位", "的", "了"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(2000)]
+    for text in texts:
+        assert cut_without_hmm(jieba_tokenizer, text) == jieba_tokenizer.lcut(text, HMM=False)
+
+
+def test_a_channel_group_gives_each_index_its_own_hits() -> None:
+    rng = random.Random(9)
+    vocabulary = [f"t{i}" for i in range(30)]
+
+    def sentences(count: int) -> list[list[str]]:
+        return [[rng.choice(vocabulary) for _ in range(rng.randint(1, 10))] for _ in range(count)]
+
+    indexes = [ChannelIndex(sentences(200)), ChannelIndex(sentences(50), cap=2),
+               ChannelIndex(sentences(120)), ChannelIndex([])]
+    group = ChannelGroup(indexes)
+    for _ in range(200):
+        queries = [[rng.choice([*vocabulary, "unknown"]) for _ in range(rng.randint(0, 12))]
+                   for _ in indexes]
+        for own, grouped in zip((ix.search(q) for ix, q in zip(indexes, queries, strict=True)),
+                                group.search(queries), strict=True):
+            assert grouped.sentences.dtype == own.sentences.dtype == np.int32
+            assert grouped.sentences.tolist() == own.sentences.tolist()
+            assert grouped.weight.tolist() == own.weight.tolist()
+            assert grouped.idf.tolist() == own.idf.tolist()
+            assert grouped.query_idf == own.query_idf

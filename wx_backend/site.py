@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from wx_backend.yaml_safe import safe_load
+
 # Distinct texts whose filled form a site keeps (answers, guides, case pages).
 _FILL_CACHE_SIZE = 4096
 
@@ -145,7 +147,7 @@ def load_site(content_dir: Path, key: str) -> SiteConfig:
     if not path.is_file():
         raise SiteConfigError(f"{path}: no such site file (PUFA_SITE={key!r})")
     try:
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        data = safe_load(path.read_text("utf-8")) or {}
     except yaml.YAMLError as exc:
         raise SiteConfigError(f"{path}: not valid YAML: {exc}") from None
     national = data.get("national") or {}

@@ -13,6 +13,7 @@ import yaml
 
 from wx_backend.laws import LawLibrary, parse_citation
 from wx_backend.problems import ProblemsError
+from wx_backend.yaml_safe import safe_load
 
 PLACEHOLDERS = frozenset({
     "county", "bureau", "inspection", "arbitration", "injury_office", "legal_aid", "hotline",
@@ -231,7 +232,7 @@ def _show(path: Path) -> str:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text("utf-8"))
+        return safe_load(path.read_text("utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""

@@ -33,6 +33,7 @@ import yaml
 
 from wx_backend.laws import LawLibrary, parse_citation
 from wx_backend.problems import ProblemsError
+from wx_backend.yaml_safe import safe_load
 
 SECTIONS = ("导语", "案情", "争议焦点", "处理结果", "法律依据", "以案释法", "小喇叭播报稿")
 BROADCAST_SECTION = "小喇叭播报稿"
@@ -128,7 +129,7 @@ def parse_case_text(text: str, where: str) -> CaseDocument:
     if not match:
         raise CaseValidationError([f"{where}: must start with YAML front matter between --- lines"])
     try:
-        front = yaml.safe_load(match.group(1)) or {}
+        front = safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
         raise CaseValidationError([f"{where}: front matter is not valid YAML: {exc}"]) from None
     if not isinstance(front, dict):

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import yaml
 
+from wx_backend.matching import index as index_module
 from wx_backend.matching.dictionaries import load_dictionaries
 from wx_backend.matching.index import ChannelGroup, ChannelIndex, SentencePooling
 from wx_backend.matching.text import LongestFirst, Normalizer, _alternation, char_normalize
@@ -39,8 +40,16 @@ def _reference_search(index: ChannelIndex, tokens: list[str]
             [float(np.float32(idf_sum[s])) for s in sentences], query_idf)
 
 
+@pytest.fixture(params=["dense", "sparse"])
+def accumulation(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    # Dense bins while postings cover much of the index, a sorted union when the index is
+    # far larger than a question's postings: both must give the same sums.
+    monkeypatch.setattr(index_module, "DENSE_SHARE", 10**9 if request.param == "dense" else 0)
+    return str(request.param)
+
+
 @pytest.mark.parametrize("cap", [1, 3, 1000])
-def test_channel_search_matches_its_plain_definition(cap: int) -> None:
+def test_channel_search_matches_its_plain_definition(cap: int, accumulation: str) -> None:
     rng = random.Random(cap)
     vocabulary = [f"t{i}" for i in range(40)]
     sentences = [[rng.choice(vocabulary[: rng.randint(2, 40)]) for _ in range(rng.randint(1, 12))]
@@ -102,6 +111,15 @@ def test_normalizer_synonyms_give_what_the_regex_gave() -> None:
         assert scan.sub(synonyms, text) == _regex_sub(synonyms, text), text
 
 
+def test_the_posting_cap_is_full_for_the_shipped_faq_and_shrinks_on_huge_ones() -> None:
+    assert index_module.default_cap(7_000) == index_module.CAP  # the shipped FAQ's size
+    assert index_module.default_cap(index_module.CAP_FULL_SIZE) == index_module.CAP
+    caps = [index_module.default_cap(n) for n in (40_000, 340_000, 3_400_000, 10**9)]
+    assert caps == sorted(caps, reverse=True) and caps[0] < index_module.CAP
+    assert caps[-1] == index_module.CAP_MIN
+    assert ChannelIndex([["a"]] * 50_000).cap == index_module.default_cap(50_000)
+
+
 @pytest.mark.parametrize("contiguous", [True, False])
 def test_sentence_pooling_is_max_at_over_the_matched_sentences(contiguous: bool) -> None:
     rng = np.random.default_rng(3)
@@ -142,7 +160,7 @@ def test_cut_without_hmm_is_jiebas_own_cut(real_tokenizer: Tokenizer) -> None:
         assert cut_without_hmm(jieba_tokenizer, text) == jieba_tokenizer.lcut(text, HMM=False)
 
 
-def test_a_channel_group_gives_each_index_its_own_hits() -> None:
+def test_a_channel_group_gives_each_index_its_own_hits(accumulation: str) -> None:
     rng = random.Random(9)
     vocabulary = [f"t{i}" for i in range(30)]
 

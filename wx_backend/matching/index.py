@@ -15,6 +15,22 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float32]
 Float64Array = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
+# Dense per-sentence accumulators while a question's postings number at least 1/DENSE_SHARE
+# of the sentences; a sorted union of the matched sentences below that.
+DENSE_SHARE = 4
+# Postings read per query term: a term's top CAP (impact order) in indexes of up to
+# CAP_FULL_SIZE sentences (the shipped FAQ has about 7,000); beyond that the cap shrinks with
+# the square root of the index, so a question's work stays bounded on very large FAQs.
+CAP = 1000
+CAP_FULL_SIZE = 10_000
+CAP_MIN = 100
+
+
+def default_cap(size: int) -> int:
+    """The per-term posting cap for an index of `size` sentences."""
+    if size <= CAP_FULL_SIZE:
+        return CAP
+    return max(CAP_MIN, int(CAP * math.sqrt(CAP_FULL_SIZE / size)))
 
 
 @dataclass(frozen=True)
@@ -31,9 +47,9 @@ class ChannelIndex:
     """Inverted index over tokenised sentences; immutable after construction."""
 
     def __init__(self, sentences: Sequence[Sequence[str]], *, k1: float = 1.2, b: float = 0.75,
-                 cap: int = 1000, unknown_factor: float = 1.0) -> None:
+                 cap: int | None = None, unknown_factor: float = 1.0) -> None:
         self.size = len(sentences)
-        self.cap = cap
+        self.cap = cap = default_cap(self.size) if cap is None else cap
         vocab: dict[str, int] = {}
         term_ids: list[int] = []
         sent_ids: list[int] = []
@@ -94,8 +110,8 @@ class ChannelIndex:
         matched, weight, idf_sum = _accumulate(
             np.asarray(term_ids, dtype=np.int64), self.offsets, self._read, self._postings,
             self.weights, self.idf, self.size)
-        return ChannelHits(matched.astype(np.int32), weight[matched].astype(np.float32),
-                           idf_sum[matched].astype(np.float32), query_idf)
+        return ChannelHits(matched.astype(np.int32), weight.astype(np.float32),
+                           idf_sum.astype(np.float32), query_idf)
 
 
 class ChannelGroup:
@@ -133,8 +149,8 @@ class ChannelGroup:
         matched, weight, idf_sum = _accumulate(
             np.asarray(term_ids, dtype=np.int64), self._starts, self._read, self._postings,
             self._weights, self._idf, self._total)
-        weight32 = weight[matched].astype(np.float32)
-        idf32 = idf_sum[matched].astype(np.float32)
+        weight32 = weight.astype(np.float32)
+        idf32 = idf_sum.astype(np.float32)
         cuts = np.searchsorted(matched, self._bases).tolist()
         hits: list[ChannelHits] = []
         for i, query_idf in enumerate(query_idfs):
@@ -153,7 +169,8 @@ def _accumulate(terms: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
                 read: npt.NDArray[np.int64], postings: npt.NDArray[np.intp],
                 weights: FloatArray, idf: FloatArray, size: int
                 ) -> tuple[npt.NDArray[np.intp], Float64Array, Float64Array]:
-    """Matched sentence ids and dense weight and IDF sums for the given terms' postings."""
+    """Matched sentence ids (ascending) and their weight and IDF sums for the given terms'
+    postings."""
     lengths = read[terms]
     # Positions of every read posting, term after term (each term's first `cap`), in one
     # gather instead of a slice per term.
@@ -161,13 +178,22 @@ def _accumulate(terms: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
     positions = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(
         starts[terms] - (ends - lengths), lengths)
     ids = postings[positions]
-    # Dense accumulators over all sentences: bincount adds each sentence's postings in the
-    # same (term) order as a sparse accumulation would, so the sums are identical.
-    seen = np.zeros(size, dtype=bool)
-    seen[ids] = True
-    weight = np.bincount(ids, weights=weights[positions], minlength=size)
-    idf_sum = np.bincount(ids, weights=np.repeat(idf[terms], lengths), minlength=size)
-    return seen.nonzero()[0], cast(Float64Array, weight), cast(Float64Array, idf_sum)
+    term_idf = np.repeat(idf[terms], lengths)
+    # Either way bincount adds each sentence's postings in the same (term) order, so the sums
+    # are identical. Dense bins over every sentence are cheaper while the postings read cover
+    # a good part of them (the shipped FAQ); a sorted union of the matched ones once the FAQ
+    # is far larger than one question's postings, so the cost follows the postings read.
+    if ids.size * DENSE_SHARE >= size:
+        seen = np.zeros(size, dtype=bool)
+        seen[ids] = True
+        matched = seen.nonzero()[0]
+        weight = np.bincount(ids, weights=weights[positions], minlength=size)[matched]
+        idf_sum = np.bincount(ids, weights=term_idf, minlength=size)[matched]
+    else:
+        matched, inverse = np.unique(ids, return_inverse=True)
+        weight = np.bincount(inverse, weights=weights[positions])
+        idf_sum = np.bincount(inverse, weights=term_idf)
+    return matched, cast(Float64Array, weight), cast(Float64Array, idf_sum)
 
 
 class SentencePooling:

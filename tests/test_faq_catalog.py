@@ -111,6 +111,13 @@ def test_unknown_placeholder_is_rejected(tmp_path: Path, laws: LawLibrary) -> No
     assert "answer: unknown placeholder {phone}" in message
 
 
+def test_an_answer_never_shows_a_worker_a_bare_entry_id(tmp_path: Path, laws: LawLibrary) -> None:
+    message = _problems(tmp_path, laws, _entry(answer="也可以解除合同要经济补偿（见sb-07）。"))
+    assert "answer: names entry id 'sb-07'" in message
+    detail = _problems(tmp_path, laws, _entry(detail="怎么查缴费记录见 sb-21。"))
+    assert "detail: names entry id 'sb-21'" in detail
+
+
 def test_citation_to_missing_article_is_rejected(tmp_path: Path, laws: LawLibrary) -> None:
     message = _problems(tmp_path, laws, _entry(basis=["《劳动法》第五百条"]))
     assert "basis: 《劳动法》第五百条 does not exist" in message

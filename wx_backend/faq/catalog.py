@@ -27,6 +27,8 @@ MAX_ANSWER = 350
 MAX_GUIDE = 160
 KEYWORDS_RANGE = (2, 8)
 _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+# An entry id (sb-07) means nothing to a worker reading the reply; `related` links entries.
+_ENTRY_ID_RE = re.compile(r"(?<![A-Za-z0-9/])[a-z]{2,4}-\d\d(?!\d)")
 
 
 class ContentError(ProblemsError):
@@ -337,6 +339,9 @@ def _check_entry(
             f"{where}: answer: {len(texts['answer'])} characters, at most {MAX_ANSWER}"
         )
     for name in ("question", "answer", "detail"):
+        if (shown_id := _ENTRY_ID_RE.search(texts[name])) is not None:
+            problems.append(f"{where}: {name}: names entry id {shown_id.group(0)!r}, which a "
+                            "worker cannot follow; say it in words (related: links entries)")
         for placeholder in _PLACEHOLDER_RE.findall(texts[name]):
             if placeholder not in PLACEHOLDERS:
                 problems.append(f"{where}: {name}: unknown placeholder {{{placeholder}}}")

@@ -246,6 +246,14 @@ def test_shipped_answers_name_no_county_city_or_province(shipped: FaqCatalog) ->
     assert [(where, place) for where, text in texts for place in places if place in text] == []
 
 
+def test_shipped_similar_questions_name_no_default_county(shipped: FaqCatalog) -> None:
+    # Workers anywhere may name a province; only the default county's own name would make
+    # another county's FAQ read oddly.
+    site = yaml.safe_load((ROOT / "content" / "site" / "jinyun.yaml").read_text("utf-8"))
+    county = site["county"].removesuffix("县")
+    assert [(e.id, s) for e in shipped.entries for s in e.similar if county in s] == []
+
+
 def test_every_shipped_topic_has_a_guide_whose_citations_resolve() -> None:
     from wx_backend.faq import load_topics
 

@@ -11,6 +11,7 @@ from tests.dialogue_support import fixture_content_dir
 from wx_backend.dialogue import Answer, Dialogue, Incoming, get_brain
 from wx_backend.dialogue.brain import Brain
 from wx_backend.dialogue.engine import basis_line
+from wx_backend.dialogue.service import visible_text
 from wx_backend.matching import Candidate, Decision
 from wx_backend.site import load_site
 from wx_backend.store import MemoryStore
@@ -194,8 +195,23 @@ def test_close_call_choices_survive_the_length_limit_when_the_guide_does_not_fit
     brain = with_guide(stub_brain("choices", "qx-01", "ht-01", "gsrd-02", score=0.4), "要点" * 400)
     answer = say(dialogue(brain), "钱的事情")
     assert "要点要点" not in answer.text
-    assert len(answer.text.encode("utf-8")) <= 1880
+    assert visible_text(answer) == f"{answer.text}\n查看全文：{answer.article.url}"  # uncut
     assert answer.text.endswith("3. 在工地干活时受伤，算工伤吗？")
+
+
+def test_the_guide_uses_all_the_room_wechat_leaves_beside_the_link() -> None:
+    shown_with_guide: list[str] = []
+    for size in range(0, 700, 7):
+        brain = with_guide(stub_brain("answer", "qx-01"), "要" * size)
+        answer = say(dialogue(brain), "工资")
+        shown = visible_text(answer)
+        assert answer.article is not None
+        assert shown == f"{answer.text}\n查看全文：{answer.article.url}"  # never cut
+        assert len(shown.encode("utf-8")) <= 2000
+        if "要" * size in answer.text:
+            shown_with_guide.append(shown)
+    # The longest guide that went out left less room than one more step of the loop.
+    assert len(shown_with_guide[-1].encode("utf-8")) > 2000 - 3 * 7
 
 
 @pytest.mark.parametrize(("text", "words"), [

@@ -22,14 +22,16 @@ from wx_backend.dialogue.types import Answer, ArticleLink, Incoming
 from wx_backend.faq import FaqEntry, Topic
 from wx_backend.laws import Citation
 from wx_backend.site import SiteConfig
+from wx_backend.wechat.replies import MORE_LABEL, TEXT_LIMIT_BYTES
 
 log = logging.getLogger(__name__)
 
 CaseLookup = Callable[[str], "tuple[str, str] | None"]
 TOPIC_QUESTIONS = 5
-# WeChat shows at most 2048 bytes of a text reply; the channel adds a 查看全文 link, so the
-# dialogue keeps its own text within this budget (the mini-program gets the same text).
-REPLY_BUDGET_BYTES = 1880
+# WeChat shows at most 2048 bytes of a text reply and the channel adds a 查看全文 link to the
+# entry's page: the dialogue keeps its own text within what is left, so nothing is ever cut
+# (the mini-program gets the same text).
+REPLY_BUDGET_BYTES = TEXT_LIMIT_BYTES
 NOT_QUITE = "没答到点子上？可以换个说法再问，或回复“人工”。"
 MAX_CASES = 2
 # Two FAQ questions sharing this share of their character pairs ask the same thing.
@@ -178,8 +180,9 @@ class Dialogue:
         """The reply for one FAQ entry: answer and basis, the topic's 办事要点, related cases.
 
         `lead` and `follow` frame the answer (a close call's heading and its other choices) and
-        are never cut; the guide and the case lines are added only while the reply stays within
-        REPLY_BUDGET_BYTES, so the part a worker must read is never lost to the length limit.
+        are never cut; the guide and the case lines are added only while the reply and its
+        查看全文 link stay within REPLY_BUDGET_BYTES, so the part a worker must read is never lost
+        to the length limit.
         """
         answer_text = self.site.fill(entry.answer)
         required = [lead] if lead else []
@@ -195,17 +198,19 @@ class Dialogue:
         if not follow:
             # Even a clear match can miss the worker's point: the way on is always in view.
             optional.append(NOT_QUITE)
+        url = self.faq_url(entry.id)
+        budget = REPLY_BUDGET_BYTES - _utf8_len(f"\n{MORE_LABEL}{url}")
         parts = list(required)
         used = _utf8_len("\n".join([*required, *follow]))
         for line in optional:
-            if used + 1 + _utf8_len(line) <= REPLY_BUDGET_BYTES:
+            if used + 1 + _utf8_len(line) <= budget:
                 parts.append(line)
                 used += 1 + _utf8_len(line)
         parts.extend(follow)
         return Answer(
             "\n".join(parts),
             "answer",
-            article=ArticleLink(entry.question, self.faq_url(entry.id), answer_text[:120]),
+            article=ArticleLink(entry.question, url, answer_text[:120]),
             topic=entry.topic,
             entry_id=entry.id,
             score=score,

@@ -11,7 +11,7 @@ import yaml
 
 from wx_backend.matching import index as index_module
 from wx_backend.matching.dictionaries import load_dictionaries
-from wx_backend.matching.index import ChannelGroup, ChannelIndex, SentencePooling
+from wx_backend.matching.index import ChannelGroup, ChannelIndex, SentencePooling, TermCounts
 from wx_backend.matching.text import LongestFirst, Normalizer, _alternation, char_normalize
 from wx_backend.matching.tokenize import Tokenizer, cut_without_hmm
 
@@ -180,3 +180,64 @@ def test_a_channel_group_gives_each_index_its_own_hits(accumulation: str) -> Non
             assert grouped.weight.tolist() == own.weight.tolist()
             assert grouped.idf.tolist() == own.idf.tolist()
             assert grouped.query_idf == own.query_idf
+
+
+def test_term_counts_index_exactly_what_the_token_lists_index() -> None:
+    rng = random.Random(21)
+    vocabulary = [f"t{i}" for i in range(60)]
+    sentences = [[rng.choice(vocabulary) for _ in range(rng.randint(0, 15))] for _ in range(400)]
+    counts = TermCounts()
+    for tokens in sentences:  # one at a time, as the matcher adds them
+        counts.add(tokens)
+    assert len(counts) == len(sentences)
+    built, plain = ChannelIndex(counts), ChannelIndex(sentences)
+    assert len(counts) == 0  # consumed: its arrays are freed
+    assert list(built.vocab.items()) == list(plain.vocab.items())
+    for name in ("idf", "self_weight", "postings", "weights", "offsets"):
+        assert np.array_equal(getattr(built, name), getattr(plain, name)), name
+
+
+def test_channel_index_stores_bm25_weights_in_impact_order() -> None:
+    # The plain definition, posting by posting in float32: Lucene IDF, BM25 tf saturation
+    # and length normalisation; each term's postings by descending weight, ties by sentence.
+    rng = random.Random(4)
+    vocabulary = [f"t{i}" for i in range(25)]
+    sentences = [[rng.choice(vocabulary) for _ in range(rng.randint(0, 9))] for _ in range(150)]
+    k1, b = 1.2, 0.75
+    index = ChannelIndex(sentences, k1=k1, b=b)
+    n = len(sentences)
+    avgdl = float(np.asarray([len(s) for s in sentences], dtype=np.float32).mean())
+    df = {term: sum(term in s for s in sentences) for term in index.vocab}
+    expected_self = np.zeros(n)
+    for term, tid in index.vocab.items():
+        idf = np.float32(np.log1p((n - np.float32(df[term]) + 0.5) / (np.float32(df[term]) + 0.5)))
+        assert index.idf[tid] == idf
+        postings = []
+        for sid, tokens in enumerate(sentences):
+            tf = np.float32(tokens.count(term))
+            if tf:
+                norm = k1 * (1 - b + b * np.float32(len(tokens)) / avgdl)
+                postings.append((-(idf * tf * (k1 + 1) / (tf + norm)), sid))
+        postings.sort()
+        start, end = int(index.offsets[tid]), int(index.offsets[tid + 1])
+        assert index.postings[start:end].tolist() == [sid for _, sid in postings]
+        assert index.weights[start:end].tolist() == [float(-w) for w, _ in postings]
+    for sid, tokens in enumerate(sentences):  # Σ of its weights, in order of first occurrence
+        for term in dict.fromkeys(tokens):
+            tid = index.vocab[term]
+            start, end = int(index.offsets[tid]), int(index.offsets[tid + 1])
+            position = start + index.postings[start:end].tolist().index(sid)
+            expected_self[sid] += float(index.weights[position])
+    assert index.self_weight.tolist() == expected_self.astype(np.float32).tolist()
+
+
+def test_a_channel_group_holds_the_postings_once() -> None:
+    indexes = [ChannelIndex([["a", "b"], ["b"]]), ChannelIndex([["c"], ["a", "c", "c"]])]
+    before = [(ix.postings.copy(), ix.weights.copy()) for ix in indexes]
+    group = ChannelGroup(indexes)
+    for ix, (postings, weights) in zip(indexes, before, strict=True):
+        assert ix.postings.tolist() == postings.tolist()
+        assert ix.weights.tolist() == weights.tolist()
+        assert np.shares_memory(ix.postings, group._postings)
+        assert np.shares_memory(ix.weights, group._weights)
+

@@ -4,8 +4,9 @@ postings (largest weight first) so a query reads at most `cap` postings per term
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -43,29 +44,68 @@ class ChannelHits:
     query_idf: float  # Σ IDF of all query terms (unknown terms at the maximum IDF × factor)
 
 
+class TermCounts:
+    """Build-only: the term counts of sentences added one at a time, kept as compact arrays
+    (4 bytes per distinct term of a sentence) instead of a token list per sentence.
+
+    `ChannelIndex(counts)` is exactly `ChannelIndex(sentences)` for the same sentences added
+    in the same order: the same vocabulary ids (order of first occurrence) and the same
+    postings in the same order.
+    """
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self._terms = array("i")  # per sentence, its distinct terms in order of first occurrence
+        self._tfs = array("i")  # … and how often each occurs in it
+        self._distinct = array("i")  # per sentence: how many distinct terms
+        self._lengths = array("i")  # per sentence: how many tokens
+
+    def __len__(self) -> int:
+        return len(self._lengths)
+
+    def add(self, tokens: Sequence[str]) -> None:
+        """Count one sentence's tokens; the tokens themselves are not kept."""
+        counts = Counter(tokens)
+        vocab = self.vocab
+        self._terms.extend([vocab.setdefault(term, len(vocab)) for term in counts])
+        self._tfs.extend(counts.values())
+        self._distinct.append(len(counts))
+        self._lengths.append(len(tokens))
+
+    def take(self) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+        """(term id, sentence id, tf) per posting and each sentence's length, as numpy arrays;
+        empties the counts (their memory is freed, the vocabulary is left as it is)."""
+        terms = np.frombuffer(self._terms, dtype=np.intc).astype(np.int32) if self._terms \
+            else np.zeros(0, dtype=np.int32)
+        tfs = np.frombuffer(self._tfs, dtype=np.intc).astype(np.float32) if self._tfs \
+            else np.zeros(0, dtype=np.float32)
+        distinct = np.frombuffer(self._distinct, dtype=np.intc) if self._distinct \
+            else np.zeros(0, dtype=np.intc)
+        sentences = np.repeat(np.arange(distinct.size, dtype=np.int32), distinct)
+        lengths = np.frombuffer(self._lengths, dtype=np.intc).astype(np.float32) \
+            if self._lengths else np.zeros(0, dtype=np.float32)
+        del distinct
+        self._terms, self._tfs, self._distinct, self._lengths = (
+            array("i"), array("i"), array("i"), array("i"))
+        return terms, sentences, tfs, lengths
+
+
 class ChannelIndex:
     """Inverted index over tokenised sentences; immutable after construction."""
 
-    def __init__(self, sentences: Sequence[Sequence[str]], *, k1: float = 1.2, b: float = 0.75,
-                 cap: int | None = None, unknown_factor: float = 1.0) -> None:
-        self.size = len(sentences)
+    def __init__(self, sentences: Iterable[Sequence[str]] | TermCounts, *, k1: float = 1.2,
+                 b: float = 0.75, cap: int | None = None, unknown_factor: float = 1.0) -> None:
+        """sentences: the tokens of each sentence, or their TermCounts (which this empties)."""
+        if isinstance(sentences, TermCounts):
+            counts = sentences
+        else:
+            counts = TermCounts()
+            for tokens in sentences:
+                counts.add(tokens)
+        self.size = len(counts)
         self.cap = cap = default_cap(self.size) if cap is None else cap
-        vocab: dict[str, int] = {}
-        term_ids: list[int] = []
-        sent_ids: list[int] = []
-        tfs: list[int] = []
-        lengths = np.zeros(self.size, dtype=np.float32)
-        for sid, tokens in enumerate(sentences):
-            counts = Counter(tokens)
-            lengths[sid] = len(tokens)
-            for term, tf in counts.items():
-                term_ids.append(vocab.setdefault(term, len(vocab)))
-                sent_ids.append(sid)
-                tfs.append(tf)
-        self.vocab = vocab
-        t = np.asarray(term_ids, dtype=np.int32)
-        s = np.asarray(sent_ids, dtype=np.int32)
-        f = np.asarray(tfs, dtype=np.float32)
+        self.vocab = vocab = counts.vocab
+        t, s, f, lengths = counts.take()
         n = max(self.size, 1)
         df = np.bincount(t, minlength=len(vocab)).astype(np.float32)
         # Lucene's IDF: never negative, unlike the original Robertson–Spärck Jones form.
@@ -74,18 +114,21 @@ class ChannelIndex:
         avgdl = float(lengths.mean()) if self.size else 1.0
         norm = k1 * (1 - b + b * lengths[s] / max(avgdl, 1e-9))
         weights = (self.idf[t] * f * (k1 + 1) / (f + norm)).astype(np.float32)
+        del norm, f
         self.self_weight = np.bincount(s, weights=weights, minlength=self.size).astype(np.float32)
         # CSR by term, each term's postings in descending weight (impact order).
         order = np.lexsort((-weights, t))
-        self.postings = s[order]
-        self.weights = weights[order]
+        del t
+        self.postings: IntArray = s[order]
+        del s
+        self.weights: FloatArray = weights[order]
+        del weights, order
         self.offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(df.astype(np.int64), out=self.offsets[1:])
         # What search() reads per query term, as plain Python values (no numpy scalar per
         # term) and capped posting lengths; the floats are the float32 IDFs exactly.
         self._idf_values: list[float] = self.idf.tolist()
         self._read = np.minimum(np.diff(self.offsets), cap).astype(np.int64)
-        self._postings = self.postings.astype(np.intp)  # bincount's own index type
 
     def query_terms(self, tokens: Sequence[str]) -> tuple[list[int], float]:
         """The query's known term ids (each once, in order) and its IDF sum."""
@@ -108,29 +151,42 @@ class ChannelIndex:
         if not term_ids:
             return _no_hits(query_idf)
         matched, weight, idf_sum = _accumulate(
-            np.asarray(term_ids, dtype=np.int64), self.offsets, self._read, self._postings,
+            np.asarray(term_ids, dtype=np.int64), self.offsets, self._read, self.postings,
             self.weights, self.idf, self.size)
         return ChannelHits(matched.astype(np.int32), weight.astype(np.float32),
                            idf_sum.astype(np.float32), query_idf)
 
 
 class ChannelGroup:
-    """Several channel indexes searched in one pass; each gets exactly its own search()."""
+    """Several channel indexes searched in one pass; each gets exactly its own search().
+
+    The group holds the indexes' postings and weights once, concatenated: each index's
+    `postings` and `weights` become views into the group's arrays (same values)."""
 
     def __init__(self, indexes: Sequence[ChannelIndex]) -> None:
         self.indexes = tuple(indexes)
         sizes = [index.size for index in self.indexes]
         # Sentence, term and posting numbers of index i start after those of indexes < i.
         self._bases = np.cumsum([0, *sizes]).astype(np.intp)
-        self._term_bases = np.cumsum([0, *(len(ix.vocab) for ix in self.indexes)]).tolist()
+        vocab_sizes = [len(ix.vocab) for ix in self.indexes]
+        self._term_bases = np.cumsum([0, *vocab_sizes]).tolist()
+        # Per term (numbered across the group): the first sentence number of its index.
+        self._sentence_base = np.repeat(self._bases[:-1], vocab_sizes).astype(np.intp)
         posting_bases = np.cumsum([0, *(ix.postings.size for ix in self.indexes)])
         self._starts = np.concatenate(
             [ix.offsets[:-1] + base for ix, base in zip(self.indexes, posting_bases, strict=False)])
         self._read = np.concatenate([ix._read for ix in self.indexes])
-        self._postings = np.concatenate(
-            [ix._postings + base for ix, base in zip(self.indexes, self._bases, strict=False)])
-        self._weights = np.concatenate([ix.weights for ix in self.indexes])
         self._idf = np.concatenate([ix.idf for ix in self.indexes])
+        total = int(posting_bases[-1])
+        self._postings = np.empty(total, dtype=np.int32)
+        self._weights = np.empty(total, dtype=np.float32)
+        for ix, start, end in zip(self.indexes, posting_bases[:-1].tolist(),
+                                  posting_bases[1:].tolist(), strict=False):
+            # Copy, then let the index read the shared copy (its own is freed as we go).
+            self._postings[start:end] = ix.postings
+            self._weights[start:end] = ix.weights
+            ix.postings = self._postings[start:end]
+            ix.weights = self._weights[start:end]
         self._total = int(self._bases[-1])
 
     def search(self, queries: Sequence[Sequence[str]]) -> list[ChannelHits]:
@@ -148,7 +204,7 @@ class ChannelGroup:
         # same additions in the same order as the index's own search().
         matched, weight, idf_sum = _accumulate(
             np.asarray(term_ids, dtype=np.int64), self._starts, self._read, self._postings,
-            self._weights, self._idf, self._total)
+            self._weights, self._idf, self._total, self._sentence_base)
         weight32 = weight.astype(np.float32)
         idf32 = idf_sum.astype(np.float32)
         cuts = np.searchsorted(matched, self._bases).tolist()
@@ -166,18 +222,21 @@ def _no_hits(query_idf: float) -> ChannelHits:
 
 
 def _accumulate(terms: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
-                read: npt.NDArray[np.int64], postings: npt.NDArray[np.intp],
-                weights: FloatArray, idf: FloatArray, size: int
+                read: npt.NDArray[np.int64], postings: IntArray,
+                weights: FloatArray, idf: FloatArray, size: int,
+                sentence_base: npt.NDArray[np.intp] | None = None
                 ) -> tuple[npt.NDArray[np.intp], Float64Array, Float64Array]:
     """Matched sentence ids (ascending) and their weight and IDF sums for the given terms'
-    postings."""
+    postings; sentence_base (per term) is added to the sentence ids its postings hold."""
     lengths = read[terms]
     # Positions of every read posting, term after term (each term's first `cap`), in one
     # gather instead of a slice per term.
     ends = np.cumsum(lengths)
     positions = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(
         starts[terms] - (ends - lengths), lengths)
-    ids = postings[positions]
+    ids: npt.NDArray[np.intp] = (
+        postings[positions].astype(np.intp) if sentence_base is None
+        else postings[positions] + np.repeat(sentence_base[terms], lengths))
     term_idf = np.repeat(idf[terms], lengths)
     # Either way bincount adds each sentence's postings in the same (term) order, so the sums
     # are identical. Dense bins over every sentence are cheaper while the postings read cover

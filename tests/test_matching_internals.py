@@ -10,10 +10,12 @@ import pytest
 import yaml
 
 from wx_backend.matching import index as index_module
+from wx_backend.matching.concepts import ConceptProfiles, ConceptStrengths, ConceptTagger
 from wx_backend.matching.dictionaries import load_dictionaries
 from wx_backend.matching.index import ChannelGroup, ChannelIndex, SentencePooling, TermCounts
 from wx_backend.matching.text import LongestFirst, Normalizer, _alternation, char_normalize
 from wx_backend.matching.tokenize import Tokenizer, cut_without_hmm
+from wx_backend.matching.topics import TopicModel
 
 
 def _reference_search(index: ChannelIndex, tokens: list[str]
@@ -241,3 +243,34 @@ def test_a_channel_group_holds_the_postings_once() -> None:
         assert np.shares_memory(ix.postings, group._postings)
         assert np.shares_memory(ix.weights, group._weights)
 
+
+def test_topic_counts_sum_each_cell_sample_by_sample() -> None:
+    # More features than TopicCounts starts with room for, so its table grows on the way.
+    rng = random.Random(8)
+    features = [f"f{i}" for i in range(3000)]
+    samples = [(rng.randrange(5), {f: rng.choice([1.0, 2.0, 0.3]) for f in
+                                   rng.sample(features, rng.randint(0, 400))})
+               for _ in range(60)]
+    model = TopicModel([f"topic{i}" for i in range(5)], samples)
+    # The plain definition: every sample's counts added at once, in sample order.
+    vocab: dict[str, int] = {}
+    cells = [(topic, vocab.setdefault(f, len(vocab)), count)
+             for topic, counted in samples for f, count in counted.items()]
+    counts = np.zeros((5, len(vocab)))
+    rows, cols, vals = zip(*cells, strict=True)
+    np.add.at(counts, (np.asarray(rows), np.asarray(cols)), np.asarray(vals))
+    expected = np.log((counts + 0.1) / (counts.sum(axis=1, keepdims=True) + 0.1 * len(vocab)))
+    assert model._vocab == vocab
+    assert np.array_equal(model._by_feature, expected.astype(np.float32).T)
+
+
+def test_concept_strength_from_question_similar_questions_and_answer() -> None:
+    tagger = ConceptTagger({"欠薪": ["欠薪|拖欠工资"], "工伤": ["工伤"], "辞退": ["辞退"]})
+    strengths = ConceptStrengths(tagger, similar_gain=2.0, answer_share=0.25)
+    strengths.add("拖欠工资怎么办", ["工伤了", "公司欠薪", "没事", "还是没事"],
+                  "可申请工伤认定，或被辞退")
+    strengths.add("", [], "")
+    profiles = ConceptProfiles(strengths)
+    # 欠薪 by the question; 工伤 by a quarter of the similar questions (× 2, then the answer
+    # asks for no more); 辞退 only by the answer.
+    assert profiles._by_concept.T.tolist() == [[1.0, 0.5, 0.25], [0.0, 0.0, 0.0]]

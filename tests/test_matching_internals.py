@@ -15,7 +15,7 @@ from wx_backend.matching.dictionaries import load_dictionaries
 from wx_backend.matching.index import ChannelGroup, ChannelIndex, SentencePooling, TermCounts
 from wx_backend.matching.text import LongestFirst, Normalizer, _alternation, char_normalize
 from wx_backend.matching.tokenize import Tokenizer, cut_without_hmm
-from wx_backend.matching.topics import TopicModel
+from wx_backend.matching.topics import TopicCounts, TopicModel
 
 
 def _reference_search(index: ChannelIndex, tokens: list[str]
@@ -244,8 +244,9 @@ def test_a_channel_group_holds_the_postings_once() -> None:
         assert np.shares_memory(ix.weights, group._weights)
 
 
-def test_topic_counts_sum_each_cell_sample_by_sample() -> None:
-    # More features than TopicCounts starts with room for, so its table grows on the way.
+def test_topic_counts_sum_each_cell_sample_by_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small batches: the samples are summed in many steps, the table growing on the way.
+    monkeypatch.setattr(TopicCounts, "BATCH", 500)
     rng = random.Random(8)
     features = [f"f{i}" for i in range(3000)]
     samples = [(rng.randrange(5), {f: rng.choice([1.0, 2.0, 0.3]) for f in

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -65,10 +64,13 @@ class TermCounts:
 
     def add(self, tokens: Sequence[str]) -> None:
         """Count one sentence's tokens; the tokens themselves are not kept."""
-        counts = Counter(tokens)
+        counts: dict[str, int] = {}  # in order of first occurrence, like Counter(tokens)
+        get = counts.get
+        for token in tokens:
+            counts[token] = get(token, 0) + 1
         vocab = self.vocab
-        self._terms.extend([vocab.setdefault(term, len(vocab)) for term in counts])
-        self._tfs.extend(counts.values())
+        self._terms.fromlist([vocab.setdefault(term, len(vocab)) for term in counts])
+        self._tfs.fromlist(list(counts.values()))
         self._distinct.append(len(counts))
         self._lengths.append(len(tokens))
 

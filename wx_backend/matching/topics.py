@@ -9,6 +9,7 @@ of the likely topic(s).
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -19,30 +20,46 @@ class TopicCounts:
     """Build-only: per topic, each feature's summed count, added sample by sample.
 
     Each (topic, feature) cell receives its samples' counts in sample order, starting from
-    zero: the same additions as summing all samples at once in order.
+    zero: the same additions as summing all samples at once in order. Samples wait in a
+    bounded buffer (16 bytes per feature) and are summed a batch at a time, in order.
     """
+
+    BATCH = 1 << 18
 
     def __init__(self, topics: int) -> None:
         self.vocab: dict[str, int] = {}
-        self._counts = np.zeros((topics, 1024), dtype=np.float64)
+        self._counts = np.zeros((topics, 1), dtype=np.float64)
+        self._rows = array("i")
+        self._cols = array("i")
+        self._vals = array("d")
 
     def add(self, topic: int, features: Mapping[str, float]) -> None:
         """Add one sample's feature → count (its features only, not kept)."""
         vocab = self.vocab
-        cols = [vocab.setdefault(feature, len(vocab)) for feature in features]
-        if len(vocab) > self._counts.shape[1]:
-            grown = np.zeros((self._counts.shape[0], max(2 * self._counts.shape[1], len(vocab))),
+        self._cols.fromlist([vocab.setdefault(feature, len(vocab)) for feature in features])
+        self._vals.fromlist(list(features.values()))
+        self._rows.fromlist([topic] * len(features))
+        if len(self._cols) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        columns = self._counts.shape[1]
+        if len(self.vocab) > columns:
+            grown = np.zeros((self._counts.shape[0], max(2 * columns, len(self.vocab))),
                              dtype=np.float64)
-            grown[:, :self._counts.shape[1]] = self._counts
+            grown[:, :columns] = self._counts
             self._counts = grown
-        # A sample names each feature once: one addition per cell.
-        self._counts[topic, cols] += np.fromiter(features.values(), dtype=np.float64,
-                                                 count=len(cols))
+        if self._cols:
+            np.add.at(self._counts, (np.frombuffer(self._rows, dtype=np.intc),
+                                     np.frombuffer(self._cols, dtype=np.intc)),
+                      np.frombuffer(self._vals, dtype=np.float64))
+        self._rows, self._cols, self._vals = array("i"), array("i"), array("d")
 
     def take(self) -> npt.NDArray[np.float64]:
         """The topics × features count matrix (at least one column); empties the counts."""
+        self._flush()
         counts = np.ascontiguousarray(self._counts[:, :max(len(self.vocab), 1)])
-        self._counts = np.zeros((self._counts.shape[0], 0), dtype=np.float64)
+        self._counts = np.zeros((self._counts.shape[0], 1), dtype=np.float64)
         return counts
 
 

@@ -121,7 +121,10 @@ class ChannelIndex:
         # CSR by term, each term's postings in descending weight (impact order).
         order = np.lexsort((-weights, t))
         del t
-        self.postings: IntArray = s[order]
+        # Sentence ids of the postings, plus `_first` (the index's first sentence number in
+        # a ChannelGroup, which stores them: see `postings`).
+        self._postings: npt.NDArray[np.integer] = s[order]
+        self._first = 0
         del s
         self.weights: FloatArray = weights[order]
         del weights, order
@@ -131,6 +134,11 @@ class ChannelIndex:
         # term) and capped posting lengths; the floats are the float32 IDFs exactly.
         self._idf_values: list[float] = self.idf.tolist()
         self._read = np.minimum(np.diff(self.offsets), cap).astype(np.int64)
+
+    @property
+    def postings(self) -> npt.NDArray[np.integer]:
+        """Per posting (by term, each term's in impact order): its sentence id."""
+        return self._postings if self._first == 0 else self._postings - self._first
 
     def query_terms(self, tokens: Sequence[str]) -> tuple[list[int], float]:
         """The query's known term ids (each once, in order) and its IDF sum."""
@@ -153,8 +161,8 @@ class ChannelIndex:
         if not term_ids:
             return _no_hits(query_idf)
         matched, weight, idf_sum = _accumulate(
-            np.asarray(term_ids, dtype=np.int64), self.offsets, self._read, self.postings,
-            self.weights, self.idf, self.size)
+            np.asarray(term_ids, dtype=np.int64), self.offsets, self._read, self._postings,
+            self.weights, self.idf, self.size, self._first)
         return ChannelHits(matched.astype(np.int32), weight.astype(np.float32),
                            idf_sum.astype(np.float32), query_idf)
 
@@ -162,8 +170,9 @@ class ChannelIndex:
 class ChannelGroup:
     """Several channel indexes searched in one pass; each gets exactly its own search().
 
-    The group holds the indexes' postings and weights once, concatenated: each index's
-    `postings` and `weights` become views into the group's arrays (same values)."""
+    The group holds the indexes' postings and weights once, concatenated, the postings as
+    sentence numbers across the group: each index then reads its part of the group's arrays
+    (same sentence ids and weights, same hits)."""
 
     def __init__(self, indexes: Sequence[ChannelIndex]) -> None:
         self.indexes = tuple(indexes)
@@ -172,24 +181,25 @@ class ChannelGroup:
         self._bases = np.cumsum([0, *sizes]).astype(np.intp)
         vocab_sizes = [len(ix.vocab) for ix in self.indexes]
         self._term_bases = np.cumsum([0, *vocab_sizes]).tolist()
-        # Per term (numbered across the group): the first sentence number of its index.
-        self._sentence_base = np.repeat(self._bases[:-1], vocab_sizes).astype(np.intp)
+        self._total = int(self._bases[-1])
         posting_bases = np.cumsum([0, *(ix.postings.size for ix in self.indexes)])
         self._starts = np.concatenate(
             [ix.offsets[:-1] + base for ix, base in zip(self.indexes, posting_bases, strict=False)])
         self._read = np.concatenate([ix._read for ix in self.indexes])
         self._idf = np.concatenate([ix.idf for ix in self.indexes])
         total = int(posting_bases[-1])
-        self._postings = np.empty(total, dtype=np.int32)
+        self._postings: npt.NDArray[np.integer] = np.empty(
+            total, dtype=np.int32 if self._total < 2**31 else np.int64)
         self._weights = np.empty(total, dtype=np.float32)
-        for ix, start, end in zip(self.indexes, posting_bases[:-1].tolist(),
-                                  posting_bases[1:].tolist(), strict=False):
-            # Copy, then let the index read the shared copy (its own is freed as we go).
-            self._postings[start:end] = ix.postings
+        for ix, first, start, end in zip(self.indexes, self._bases.tolist(),
+                                         posting_bases[:-1].tolist(),
+                                         posting_bases[1:].tolist(), strict=False):
+            # Copy, then let the index read the group's copy (its own is freed as we go).
+            np.add(ix.postings, first, out=self._postings[start:end])
             self._weights[start:end] = ix.weights
-            ix.postings = self._postings[start:end]
+            ix._postings = self._postings[start:end]
+            ix._first = first
             ix.weights = self._weights[start:end]
-        self._total = int(self._bases[-1])
 
     def search(self, queries: Sequence[Sequence[str]]) -> list[ChannelHits]:
         """ChannelHits of each index for its query (one query per index, in order)."""
@@ -206,7 +216,7 @@ class ChannelGroup:
         # same additions in the same order as the index's own search().
         matched, weight, idf_sum = _accumulate(
             np.asarray(term_ids, dtype=np.int64), self._starts, self._read, self._postings,
-            self._weights, self._idf, self._total, self._sentence_base)
+            self._weights, self._idf, self._total)
         weight32 = weight.astype(np.float32)
         idf32 = idf_sum.astype(np.float32)
         cuts = np.searchsorted(matched, self._bases).tolist()
@@ -224,32 +234,32 @@ def _no_hits(query_idf: float) -> ChannelHits:
 
 
 def _accumulate(terms: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
-                read: npt.NDArray[np.int64], postings: IntArray,
-                weights: FloatArray, idf: FloatArray, size: int,
-                sentence_base: npt.NDArray[np.intp] | None = None
-                ) -> tuple[npt.NDArray[np.intp], Float64Array, Float64Array]:
+                read: npt.NDArray[np.int64], postings: npt.NDArray[np.integer],
+                weights: FloatArray, idf: FloatArray, size: int, first: int = 0
+                ) -> tuple[npt.NDArray[np.integer], Float64Array, Float64Array]:
     """Matched sentence ids (ascending) and their weight and IDF sums for the given terms'
-    postings; sentence_base (per term) is added to the sentence ids its postings hold."""
+    postings, which hold sentence ids plus `first`."""
     lengths = read[terms]
     # Positions of every read posting, term after term (each term's first `cap`), in one
     # gather instead of a slice per term.
     ends = np.cumsum(lengths)
     positions = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(
         starts[terms] - (ends - lengths), lengths)
-    ids: npt.NDArray[np.intp] = (
-        postings[positions].astype(np.intp) if sentence_base is None
-        else postings[positions] + np.repeat(sentence_base[terms], lengths))
+    ids: npt.NDArray[np.integer] = postings[positions]
+    if first:
+        ids = ids - first
     term_idf = np.repeat(idf[terms], lengths)
     # Either way bincount adds each sentence's postings in the same (term) order, so the sums
     # are identical. Dense bins over every sentence are cheaper while the postings read cover
     # a good part of them (the shipped FAQ); a sorted union of the matched ones once the FAQ
     # is far larger than one question's postings, so the cost follows the postings read.
     if ids.size * DENSE_SHARE >= size:
+        bins = ids.astype(np.intp)  # bincount's own index type: converted once, not per call
         seen = np.zeros(size, dtype=bool)
-        seen[ids] = True
-        matched = seen.nonzero()[0]
-        weight = np.bincount(ids, weights=weights[positions], minlength=size)[matched]
-        idf_sum = np.bincount(ids, weights=term_idf, minlength=size)[matched]
+        seen[bins] = True
+        matched: npt.NDArray[np.integer] = seen.nonzero()[0]
+        weight = np.bincount(bins, weights=weights[positions], minlength=size)[matched]
+        idf_sum = np.bincount(bins, weights=term_idf, minlength=size)[matched]
     else:
         matched, inverse = np.unique(ids, return_inverse=True)
         weight = np.bincount(inverse, weights=weights[positions])

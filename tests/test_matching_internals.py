@@ -140,6 +140,29 @@ def test_sentence_pooling_is_max_at_over_the_matched_sentences(contiguous: bool)
         assert pooling.max(values).tolist() == expected.tolist()
 
 
+@pytest.mark.parametrize("contiguous", [True, False])
+@pytest.mark.parametrize("dense", [True, False])
+def test_sentence_pooling_of_summed_parts_is_max_of_the_dense_sums(
+        contiguous: bool, dense: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Summed over every sentence, or over the union of the parts' sentences only.
+    monkeypatch.setattr(index_module, "POOL_DENSE_SHARE", 10**9 if dense else 0)
+    rng = np.random.default_rng(5)
+    entries = 40
+    owner = np.sort(rng.choice([e for e in range(entries) if e not in (7, 30)], 500))
+    if not contiguous:
+        rng.shuffle(owner)
+    pooling = SentencePooling(owner.astype(np.int32), entries)
+    for _ in range(50):
+        parts = []
+        for _ in range(rng.integers(0, 4)):
+            sentences = np.unique(rng.integers(0, owner.size, rng.integers(0, 200)))
+            parts.append((sentences.astype(np.int32), rng.normal(0.3, 0.5, sentences.size)))
+        fused = np.zeros(owner.size)
+        for sentences, values in parts:  # the engine's plain definition, part after part
+            fused[sentences] += values
+        assert pooling.sum_max(parts).tolist() == pooling.max(fused).tolist()
+
+
 @pytest.fixture(scope="module")
 def real_tokenizer(tmp_path_factory: pytest.TempPathFactory) -> Tokenizer:
     root = Path(__file__).resolve().parents[1]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from wx_backend.matching.concepts import ConceptProfiles, ConceptStrengths, ConceptTagger
 from wx_backend.matching.dictionaries import load_dictionaries
@@ -169,9 +170,9 @@ class Matcher:
             (self._bigrams, bigram_hits, w.bigram),
             (self._pinyin, pinyin_hits, w.pinyin),
         ]
-        # The three channels index the same sentences: accumulate densely (cheaper than a
-        # sorted union at tens of thousands of entries).
-        fused = np.zeros(self._owner.size, dtype=np.float64)
+        # The three channels index the same sentences: a sentence's fused score is the sum of
+        # its channels' weighted scores.
+        parts: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.floating]]] = []
         for index, h, weight in hits:
             if h.sentences.size == 0 or h.query_idf <= 0:
                 continue
@@ -179,12 +180,12 @@ class Matcher:
             recall = h.idf / h.query_idf
             score = np.power(np.minimum(precision, 1.0), w.precision) * np.power(
                 np.minimum(recall, 1.0), 1.0 - w.precision)
-            fused[h.sentences] += weight * score
+            parts.append((h.sentences, weight * score))
         if not any(h.sentences.size for _, h, _ in hits):
             return normalized, []
         n = len(self._documents)
         # Best sentence per entry (max pooling), then the entry-level channels on top.
-        entry_score = self._pooling.max(fused)
+        entry_score = self._pooling.sum_max(parts)
         matched = entry_score > 0
         if w.entry > 0 and entry_hits.sentences.size and entry_hits.query_idf > 0:
             coverage = np.zeros(n, dtype=np.float64)

@@ -18,6 +18,9 @@ IntArray = npt.NDArray[np.int32]
 # Dense per-sentence accumulators while a question's postings number at least 1/DENSE_SHARE
 # of the sentences; a sorted union of the matched sentences below that.
 DENSE_SHARE = 4
+# Max pooling sums over every sentence while the sentences matched number at least
+# 1/POOL_DENSE_SHARE of them; over the sorted union of the matched ones below that.
+POOL_DENSE_SHARE = 32
 # Postings read per query term: a term's top CAP (impact order) in indexes of up to
 # CAP_FULL_SIZE sentences (the shipped FAQ has about 7,000); beyond that the cap shrinks with
 # the square root of the index, so a question's work stays bounded on very large FAQs.
@@ -292,4 +295,38 @@ class SentencePooling:
             np.maximum.at(pooled, self._owner, values)
             return pooled
         pooled[self._owners_of_starts] = np.maximum.reduceat(values, self._starts)
+        return np.maximum(pooled, 0.0, out=pooled)
+
+    def sum_max(self, parts: Sequence[tuple[IntArray, npt.NDArray[np.floating]]]
+                ) -> npt.NDArray[np.float64]:
+        """`max()` of the sentences' sums of parts: each part gives values at some sentences
+        (ascending, each once), added to a zero per sentence part after part.
+
+        Summed densely over every sentence while the parts cover a good part of them; over
+        the sorted union of the parts' sentences once they are few beside the index (same
+        additions in the same order, and max pooling over the rest's zeros changes nothing).
+        """
+        size = self._owner.size
+        touched = sum(sentences.size for sentences, _ in parts)
+        if touched * POOL_DENSE_SHARE >= size:
+            fused = np.zeros(size, dtype=np.float64)
+            for sentences, values in parts:
+                fused[sentences] += values
+            return self.max(fused)
+        pooled = np.zeros(self.entries, dtype=np.float64)
+        if not touched:
+            return pooled
+        # Sorted, then deduplicated: np.unique (hash-based in NumPy 2.4) is far slower here.
+        union = np.sort(np.concatenate([sentences for sentences, _ in parts]))
+        union = union[np.r_[True, union[1:] != union[:-1]]]
+        sums = np.zeros(union.size, dtype=np.float64)
+        for sentences, values in parts:
+            sums[np.searchsorted(union, sentences)] += values
+        owners = self._owner[union]
+        if self._starts is None:
+            np.maximum.at(pooled, owners, sums)
+            return pooled
+        # Sentences are stored entry after entry: the union's owners ascend too.
+        first = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+        pooled[owners[first]] = np.maximum.reduceat(sums, first)
         return np.maximum(pooled, 0.0, out=pooled)

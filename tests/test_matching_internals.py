@@ -10,10 +10,12 @@ import pytest
 import yaml
 
 from wx_backend.matching import index as index_module
+from wx_backend.matching.concepts import ConceptProfiles, ConceptStrengths, ConceptTagger
 from wx_backend.matching.dictionaries import load_dictionaries
-from wx_backend.matching.index import ChannelGroup, ChannelIndex, SentencePooling
+from wx_backend.matching.index import ChannelGroup, ChannelIndex, SentencePooling, TermCounts
 from wx_backend.matching.text import LongestFirst, Normalizer, _alternation, char_normalize
 from wx_backend.matching.tokenize import Tokenizer, cut_without_hmm
+from wx_backend.matching.topics import TopicCounts, TopicModel
 
 
 def _reference_search(index: ChannelIndex, tokens: list[str]
@@ -138,6 +140,29 @@ def test_sentence_pooling_is_max_at_over_the_matched_sentences(contiguous: bool)
         assert pooling.max(values).tolist() == expected.tolist()
 
 
+@pytest.mark.parametrize("contiguous", [True, False])
+@pytest.mark.parametrize("dense", [True, False])
+def test_sentence_pooling_of_summed_parts_is_max_of_the_dense_sums(
+        contiguous: bool, dense: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Summed over every sentence, or over the union of the parts' sentences only.
+    monkeypatch.setattr(index_module, "POOL_DENSE_SHARE", 10**9 if dense else 0)
+    rng = np.random.default_rng(5)
+    entries = 40
+    owner = np.sort(rng.choice([e for e in range(entries) if e not in (7, 30)], 500))
+    if not contiguous:
+        rng.shuffle(owner)
+    pooling = SentencePooling(owner.astype(np.int32), entries)
+    for _ in range(50):
+        parts = []
+        for _ in range(rng.integers(0, 4)):
+            sentences = np.unique(rng.integers(0, owner.size, rng.integers(0, 200)))
+            parts.append((sentences.astype(np.int32), rng.normal(0.3, 0.5, sentences.size)))
+        fused = np.zeros(owner.size)
+        for sentences, values in parts:  # the engine's plain definition, part after part
+            fused[sentences] += values
+        assert pooling.sum_max(parts).tolist() == pooling.max(fused).tolist()
+
+
 @pytest.fixture(scope="module")
 def real_tokenizer(tmp_path_factory: pytest.TempPathFactory) -> Tokenizer:
     root = Path(__file__).resolve().parents[1]
@@ -180,3 +205,97 @@ def test_a_channel_group_gives_each_index_its_own_hits(accumulation: str) -> Non
             assert grouped.weight.tolist() == own.weight.tolist()
             assert grouped.idf.tolist() == own.idf.tolist()
             assert grouped.query_idf == own.query_idf
+
+
+def test_term_counts_index_exactly_what_the_token_lists_index() -> None:
+    rng = random.Random(21)
+    vocabulary = [f"t{i}" for i in range(60)]
+    sentences = [[rng.choice(vocabulary) for _ in range(rng.randint(0, 15))] for _ in range(400)]
+    counts = TermCounts()
+    for tokens in sentences:  # one at a time, as the matcher adds them
+        counts.add(tokens)
+    assert len(counts) == len(sentences)
+    built, plain = ChannelIndex(counts), ChannelIndex(sentences)
+    assert len(counts) == 0  # consumed: its arrays are freed
+    assert list(built.vocab.items()) == list(plain.vocab.items())
+    for name in ("idf", "self_weight", "postings", "weights", "offsets"):
+        assert np.array_equal(getattr(built, name), getattr(plain, name)), name
+
+
+def test_channel_index_stores_bm25_weights_in_impact_order() -> None:
+    # The plain definition, posting by posting in float32: Lucene IDF, BM25 tf saturation
+    # and length normalisation; each term's postings by descending weight, ties by sentence.
+    rng = random.Random(4)
+    vocabulary = [f"t{i}" for i in range(25)]
+    sentences = [[rng.choice(vocabulary) for _ in range(rng.randint(0, 9))] for _ in range(150)]
+    k1, b = 1.2, 0.75
+    index = ChannelIndex(sentences, k1=k1, b=b)
+    n = len(sentences)
+    avgdl = float(np.asarray([len(s) for s in sentences], dtype=np.float32).mean())
+    df = {term: sum(term in s for s in sentences) for term in index.vocab}
+    expected_self = np.zeros(n)
+    for term, tid in index.vocab.items():
+        idf = np.float32(np.log1p((n - np.float32(df[term]) + 0.5) / (np.float32(df[term]) + 0.5)))
+        assert index.idf[tid] == idf
+        postings = []
+        for sid, tokens in enumerate(sentences):
+            tf = np.float32(tokens.count(term))
+            if tf:
+                norm = k1 * (1 - b + b * np.float32(len(tokens)) / avgdl)
+                postings.append((-(idf * tf * (k1 + 1) / (tf + norm)), sid))
+        postings.sort()
+        start, end = int(index.offsets[tid]), int(index.offsets[tid + 1])
+        assert index.postings[start:end].tolist() == [sid for _, sid in postings]
+        assert index.weights[start:end].tolist() == [float(-w) for w, _ in postings]
+    for sid, tokens in enumerate(sentences):  # Σ of its weights, in order of first occurrence
+        for term in dict.fromkeys(tokens):
+            tid = index.vocab[term]
+            start, end = int(index.offsets[tid]), int(index.offsets[tid + 1])
+            position = start + index.postings[start:end].tolist().index(sid)
+            expected_self[sid] += float(index.weights[position])
+    assert index.self_weight.tolist() == expected_self.astype(np.float32).tolist()
+
+
+def test_a_channel_group_holds_the_postings_once() -> None:
+    indexes = [ChannelIndex([["a", "b"], ["b"]]), ChannelIndex([["c"], ["a", "c", "c"]])]
+    before = [(ix.postings.copy(), ix.weights.copy()) for ix in indexes]
+    group = ChannelGroup(indexes)
+    for ix, (postings, weights) in zip(indexes, before, strict=True):
+        assert ix.postings.dtype == np.int32
+        assert ix.postings.tolist() == postings.tolist()  # still the index's own sentence ids
+        assert ix.weights.tolist() == weights.tolist()
+        assert np.shares_memory(ix._postings, group._postings)
+        assert np.shares_memory(ix.weights, group._weights)
+
+
+def test_topic_counts_sum_each_cell_sample_by_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small batches: the samples are summed in many steps, the table growing on the way.
+    monkeypatch.setattr(TopicCounts, "BATCH", 500)
+    rng = random.Random(8)
+    features = [f"f{i}" for i in range(3000)]
+    samples = [(rng.randrange(5), {f: rng.choice([1.0, 2.0, 0.3]) for f in
+                                   rng.sample(features, rng.randint(0, 400))})
+               for _ in range(60)]
+    model = TopicModel([f"topic{i}" for i in range(5)], samples)
+    # The plain definition: every sample's counts added at once, in sample order.
+    vocab: dict[str, int] = {}
+    cells = [(topic, vocab.setdefault(f, len(vocab)), count)
+             for topic, counted in samples for f, count in counted.items()]
+    counts = np.zeros((5, len(vocab)))
+    rows, cols, vals = zip(*cells, strict=True)
+    np.add.at(counts, (np.asarray(rows), np.asarray(cols)), np.asarray(vals))
+    expected = np.log((counts + 0.1) / (counts.sum(axis=1, keepdims=True) + 0.1 * len(vocab)))
+    assert model._vocab == vocab
+    assert np.array_equal(model._by_feature, expected.astype(np.float32).T)
+
+
+def test_concept_strength_from_question_similar_questions_and_answer() -> None:
+    tagger = ConceptTagger({"欠薪": ["欠薪|拖欠工资"], "工伤": ["工伤"], "辞退": ["辞退"]})
+    strengths = ConceptStrengths(tagger, similar_gain=2.0, answer_share=0.25)
+    strengths.add("拖欠工资怎么办", ["工伤了", "公司欠薪", "没事", "还是没事"],
+                  "可申请工伤认定，或被辞退")
+    strengths.add("", [], "")
+    profiles = ConceptProfiles(strengths)
+    # 欠薪 by the question; 工伤 by a quarter of the similar questions (× 2, then the answer
+    # asks for no more); 辞退 only by the answer.
+    assert profiles._by_concept.T.tolist() == [[1.0, 0.5, 0.25], [0.0, 0.0, 0.0]]

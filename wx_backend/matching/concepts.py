@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
@@ -34,39 +35,62 @@ class ConceptTagger:
         return [i for i, pattern in enumerate(self._patterns) if pattern.search(normalized)]
 
 
-class ConceptProfiles:
-    """Per entry, how strongly it is about each concept, in [0, 1].
+class ConceptStrengths:
+    """Build-only: how strongly each entry is about each concept, entry after entry (4 bytes
+    per concept and entry kept, not the entry's texts).
 
     An entry's own question and keywords state what it is about (full strength); its similar
-    questions vote by the share that mention a concept; its answer, which also names
-    neighbouring concepts in passing, counts at answer_share.
+    questions vote by the share that mention a concept (similar_gain × share, at most 1); its
+    answer, which also names neighbouring concepts in passing, counts at answer_share.
     """
 
-    def __init__(self, tagger: ConceptTagger, entries: Sequence[tuple[str, Sequence[str], str]],
-                 *, similar_gain: float, answer_share: float) -> None:
-        """entries: (normalised question + keywords, normalised similar questions, normalised
-        answer) per entry."""
-        self._tagger = tagger
-        k = len(tagger)
-        strength = np.zeros((len(entries), max(k, 1)), dtype=np.float32)
-        for row, (head, similar, answer) in enumerate(entries):
-            for c in tagger.tags(head):
-                strength[row, c] = 1.0
-            if similar:
-                votes = np.zeros(max(k, 1), dtype=np.float32)
-                for text in similar:
-                    for c in tagger.tags(text):
-                        votes[c] += 1.0
-                np.maximum(strength[row], np.minimum(similar_gain * votes / len(similar), 1.0),
-                           out=strength[row])
-            if answer and answer_share > 0:
-                for c in tagger.tags(answer):
-                    strength[row, c] = max(strength[row, c], answer_share)
-        self.strength = strength
+    def __init__(self, tagger: ConceptTagger, *, similar_gain: float,
+                 answer_share: float) -> None:
+        self.tagger = tagger
+        self._similar_gain = similar_gain
+        self._answer_share = answer_share
+        self._width = max(len(tagger), 1)
+        self._rows = array("f")
+
+    def __len__(self) -> int:
+        return len(self._rows) // self._width
+
+    def add(self, head: str, similar: Sequence[str], answer: str) -> None:
+        """One entry: its normalised question + keywords, similar questions and answer."""
+        tags = self.tagger.tags
+        row = np.zeros(self._width, dtype=np.float32)
+        for c in tags(head):
+            row[c] = 1.0
+        if similar:
+            votes = np.zeros(self._width, dtype=np.float32)
+            for text in similar:
+                for c in tags(text):
+                    votes[c] += 1.0
+            np.maximum(row, np.minimum(self._similar_gain * votes / len(similar), 1.0), out=row)
+        if answer and self._answer_share > 0:
+            for c in tags(answer):
+                row[c] = max(row[c], self._answer_share)
+        self._rows.frombytes(row.tobytes())
+
+    def take(self) -> npt.NDArray[np.float32]:
+        """The entries × concepts strengths (at least one column); empties the rows."""
+        strength = np.frombuffer(self._rows, dtype=np.float32).reshape(-1, self._width).copy() \
+            if self._rows else np.zeros((0, self._width), dtype=np.float32)
+        self._rows = array("f")
+        return strength
+
+
+class ConceptProfiles:
+    """Per entry, how strongly it is about each concept, in [0, 1] (see ConceptStrengths)."""
+
+    def __init__(self, strengths: ConceptStrengths) -> None:
+        self._tagger = strengths.tagger
+        strength = strengths.take()
+        entries = strength.shape[0]
         # Concept-major copy: a question reads a few whole concept rows.
         self._by_concept = np.ascontiguousarray(strength.T)
         # A concept most entries carry says little about which entry fits: weigh by rarity.
-        share = (strength > 0.5).sum(axis=0) / max(len(entries), 1)
+        share = (strength > 0.5).sum(axis=0) / max(entries, 1)
         self.weight = np.asarray([math.log(1.0 + 1.0 / max(float(s), 0.02)) for s in share],
                                  dtype=np.float32)
 

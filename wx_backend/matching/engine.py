@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
-from wx_backend.matching.concepts import ConceptProfiles, ConceptTagger
+from wx_backend.matching.concepts import ConceptProfiles, ConceptStrengths, ConceptTagger
 from wx_backend.matching.dictionaries import load_dictionaries
-from wx_backend.matching.index import ChannelGroup, ChannelIndex, SentencePooling
+from wx_backend.matching.index import ChannelGroup, ChannelIndex, SentencePooling, TermCounts
 from wx_backend.matching.scope import ScopeDetector
 from wx_backend.matching.text import Normalizer
 from wx_backend.matching.tokenize import Tokenizer
-from wx_backend.matching.topics import TopicModel
+from wx_backend.matching.topics import TopicCounts, TopicModel
 from wx_backend.matching.types import Candidate, Decision, Document, Thresholds
 
 
@@ -70,15 +72,19 @@ class Matcher:
         self._scope = scope
         self.thresholds = thresholds
         self.weights = weights
-        owners: list[int] = []
-        words: list[list[str]] = []
-        bigrams: list[list[str]] = []
-        pinyin: list[list[str]] = []
-        whole: list[list[str]] = []
+        # Everything is built entry by entry into compact accumulators: no token list, text
+        # or per-sentence Python object outlives its entry.
+        owners = array("i")
+        words = TermCounts()
+        bigrams = TermCounts()
+        pinyin = TermCounts()
+        entry_words = TermCounts()
+        whole = TermCounts()
         topic_names = sorted({doc.topic for doc in self._documents})
         topic_index = {name: i for i, name in enumerate(topic_names)}
-        samples: list[tuple[int, dict[str, float]]] = []
-        profiles: list[tuple[str, list[str], str]] = []
+        topic_counts = TopicCounts(len(topic_names))
+        strengths = ConceptStrengths(self._concepts, similar_gain=weights.concept_similar_gain,
+                                     answer_share=weights.concept_answer)
         for index, doc in enumerate(self._documents):
             seen: set[str] = set()
             document: list[str] = []
@@ -91,43 +97,40 @@ class Matcher:
                     continue
                 seen.add(normalized)
                 owners.append(index)
-                words.append(w)
-                bigrams.append(b)
-                pinyin.append(p)
+                words.add(w)
+                bigrams.add(b)
+                pinyin.add(p)
                 document.extend(w)
                 for token in (*w, *b):
                     counts[token] = counts.get(token, 0.0) + 1.0
+            # Entry channel: the distinct words of all the entry's kept sentences.
+            entry_words.add(sorted(set(document)))
             answer = ""
             if doc.answer:
                 answer, w, b, _ = tokenizer.features(doc.answer)
                 document.extend(w)
                 for token in (*w, *b):
                     counts[token] = counts.get(token, 0.0) + weights.answer_share
-            whole.append(document)
-            samples.append((topic_index[doc.topic], counts))
+            whole.add(document)
+            topic_counts.add(topic_index[doc.topic], counts)
             # The answer's conclusion says what the entry is about; its closing "what to do"
             # part names the same remedies (仲裁, 投诉) in every entry.
-            profiles.append((texts[0] + " " + texts[-1], texts[1:-1],
-                             answer.split("怎么办", 1)[0]))
-        self._owner = np.asarray(owners, dtype=np.int32)
+            strengths.add(texts[0] + " " + texts[-1], texts[1:-1], answer.split("怎么办", 1)[0])
+        self._owner = np.frombuffer(owners, dtype=np.intc).astype(np.int32)
+        del owners
         self._pooling = SentencePooling(self._owner, len(self._documents))
         self._words = ChannelIndex(words)
-        pooled: list[list[str]] = [[] for _ in self._documents]
-        for owner, tokens in zip(owners, words, strict=True):
-            pooled[owner].extend(tokens)
-        self._entries = ChannelIndex([sorted(set(tokens)) for tokens in pooled])
+        self._entries = ChannelIndex(entry_words)
         self._bigrams = ChannelIndex(bigrams)
         self._pinyin = ChannelIndex(pinyin)
         self._whole = ChannelIndex(whole)
         # All five searched in one pass per question (same hits as one by one).
         self._channels = ChannelGroup([self._words, self._bigrams, self._pinyin, self._entries,
                                        self._whole])
-        self._topics = TopicModel(topic_names, samples)
+        self._topics = TopicModel(topic_names, topic_counts)
         self._entry_topic = np.asarray([topic_index[doc.topic] for doc in self._documents],
                                        dtype=np.int32)
-        self._profiles = ConceptProfiles(self._concepts, profiles,
-                                         similar_gain=weights.concept_similar_gain,
-                                         answer_share=weights.concept_answer)
+        self._profiles = ConceptProfiles(strengths)
 
     @classmethod
     def build(cls, documents: Sequence[Document], *, cache_dir: Path | None = None,
@@ -167,9 +170,9 @@ class Matcher:
             (self._bigrams, bigram_hits, w.bigram),
             (self._pinyin, pinyin_hits, w.pinyin),
         ]
-        # The three channels index the same sentences: accumulate densely (cheaper than a
-        # sorted union at tens of thousands of entries).
-        fused = np.zeros(self._owner.size, dtype=np.float64)
+        # The three channels index the same sentences: a sentence's fused score is the sum of
+        # its channels' weighted scores.
+        parts: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.floating]]] = []
         for index, h, weight in hits:
             if h.sentences.size == 0 or h.query_idf <= 0:
                 continue
@@ -177,12 +180,12 @@ class Matcher:
             recall = h.idf / h.query_idf
             score = np.power(np.minimum(precision, 1.0), w.precision) * np.power(
                 np.minimum(recall, 1.0), 1.0 - w.precision)
-            fused[h.sentences] += weight * score
+            parts.append((h.sentences, weight * score))
         if not any(h.sentences.size for _, h, _ in hits):
             return normalized, []
         n = len(self._documents)
         # Best sentence per entry (max pooling), then the entry-level channels on top.
-        entry_score = self._pooling.max(fused)
+        entry_score = self._pooling.sum_max(parts)
         matched = entry_score > 0
         if w.entry > 0 and entry_hits.sentences.size and entry_hits.query_idf > 0:
             coverage = np.zeros(n, dtype=np.float64)

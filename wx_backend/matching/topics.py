@@ -9,37 +9,82 @@ of the likely topic(s).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 
+class TopicCounts:
+    """Build-only: per topic, each feature's summed count, added sample by sample.
+
+    Each (topic, feature) cell receives its samples' counts in sample order, starting from
+    zero: the same additions as summing all samples at once in order. Samples wait in a
+    bounded buffer (16 bytes per feature) and are summed a batch at a time, in order.
+    """
+
+    BATCH = 1 << 18
+
+    def __init__(self, topics: int) -> None:
+        self.vocab: dict[str, int] = {}
+        self._counts = np.zeros((topics, 1), dtype=np.float64)
+        self._rows = array("i")
+        self._cols = array("i")
+        self._vals = array("d")
+
+    def add(self, topic: int, features: Mapping[str, float]) -> None:
+        """Add one sample's feature → count (its features only, not kept)."""
+        vocab = self.vocab
+        self._cols.fromlist([vocab.setdefault(feature, len(vocab)) for feature in features])
+        self._vals.fromlist(list(features.values()))
+        self._rows.fromlist([topic] * len(features))
+        if len(self._cols) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        columns = self._counts.shape[1]
+        if len(self.vocab) > columns:
+            grown = np.zeros((self._counts.shape[0], max(2 * columns, len(self.vocab))),
+                             dtype=np.float64)
+            grown[:, :columns] = self._counts
+            self._counts = grown
+        if self._cols:
+            np.add.at(self._counts, (np.frombuffer(self._rows, dtype=np.intc),
+                                     np.frombuffer(self._cols, dtype=np.intc)),
+                      np.frombuffer(self._vals, dtype=np.float64))
+        self._rows, self._cols, self._vals = array("i"), array("i"), array("d")
+
+    def take(self) -> npt.NDArray[np.float64]:
+        """The topics × features count matrix (at least one column); empties the counts."""
+        self._flush()
+        counts = np.ascontiguousarray(self._counts[:, :max(len(self.vocab), 1)])
+        self._counts = np.zeros((self._counts.shape[0], 1), dtype=np.float64)
+        return counts
+
+
 class TopicModel:
     """P(topic | question) from weighted features; immutable after construction."""
 
-    def __init__(self, topics: Sequence[str], samples: Sequence[tuple[int, Mapping[str, float]]],
+    def __init__(self, topics: Sequence[str],
+                 samples: Iterable[tuple[int, Mapping[str, float]]] | TopicCounts,
                  *, alpha: float = 0.1) -> None:
-        """samples: (topic index, feature → count) pairs."""
+        """samples: (topic index, feature → count) pairs, or their TopicCounts (emptied)."""
         self.topics = tuple(topics)
-        vocab: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[float] = []
-        for topic, features in samples:
-            for feature, count in features.items():
-                rows.append(topic)
-                cols.append(vocab.setdefault(feature, len(vocab)))
-                vals.append(count)
-        counts = np.zeros((len(self.topics), max(len(vocab), 1)), dtype=np.float64)
-        np.add.at(counts, (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)),
-                  np.asarray(vals, dtype=np.float64))
+        if isinstance(samples, TopicCounts):
+            summed = samples
+        else:
+            summed = TopicCounts(len(self.topics))
+            for topic, features in samples:
+                summed.add(topic, features)
+        counts = summed.take()
         totals = counts.sum(axis=1, keepdims=True)
-        self._log_likelihood = np.log(
+        log_likelihood = np.log(
             (counts + alpha) / (totals + alpha * counts.shape[1])).astype(np.float32)
-        # Column-major copy: a query reads a handful of whole columns.
-        self._by_feature = np.ascontiguousarray(self._log_likelihood.T)
-        self._vocab = vocab
+        del counts
+        # Column-major: a query reads a handful of whole columns.
+        self._by_feature = np.ascontiguousarray(log_likelihood.T)
+        self._vocab = summed.vocab
 
     def posterior(self, features: Mapping[str, float], sharpness: float) -> npt.NDArray[np.float64]:
         """Return P(topic | features) with the log-likelihood averaged per unit of feature

@@ -133,6 +133,26 @@ def test_malformed_citation_is_rejected(tmp_path: Path, laws: LawLibrary) -> Non
     assert "is not in the form" in message
 
 
+def test_an_article_number_written_after_the_wrong_law_is_rejected(
+        tmp_path: Path, laws: LawLibrary) -> None:
+    # A worker reading （第四十七条） right after the arbitration law looks up that law's
+    # article 47 (final awards), not the contract law's compensation formula.
+    answer = ("离职后1年内申请仲裁（《劳动争议调解仲裁法》第二十七条）；"
+              "经济补偿每满一年付一个月工资（第四十七条）。")
+    message = _problems(tmp_path, laws, _entry(
+        answer=answer, basis=["《劳动争议调解仲裁法》第二十七条", "《劳动合同法》第四十七条"]))
+    assert "answer: 第四十七条 reads as 《劳动争议调解仲裁法》第四十七条" in message
+    fixed = answer.replace("（第四十七条）", "（《劳动合同法》第四十七条）")
+    load_catalog(_write(tmp_path, [_entry(
+        answer=fixed, basis=["《劳动争议调解仲裁法》第二十七条", "《劳动合同法》第四十七条"])]),
+        TOPICS, laws)
+
+
+def test_an_article_number_with_no_law_named_is_rejected(tmp_path: Path, laws: LawLibrary) -> None:
+    message = _problems(tmp_path, laws, _entry(detail="工资按月支付（第五十条）。"))
+    assert "detail: 第五十条: name the instrument before it" in message
+
+
 def test_altered_quotation_is_rejected(tmp_path: Path, laws: LawLibrary) -> None:
     detail = "《劳动法》第五十条规定：“工资可以用实物按季度支付。”"
     assert "detail: 《劳动法》第五十条: quotation is not verbatim" in _problems(

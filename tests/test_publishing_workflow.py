@@ -110,6 +110,20 @@ def test_returned_with_a_comment_then_resubmitted(app: Flask) -> None:
     assert _case(app).status == "submitted"
 
 
+def test_an_article_number_under_the_wrong_law_is_named_to_the_editor(app: Flask) -> None:
+    editor = _browser(app, "wang", "editor")
+    editor.post("/admin/cases/new", data=case_form())
+    # 第十四条 written after 《劳动合同法》 reads as the contract law's article 14.
+    bad_body = VALID_BODY.replace(
+        "试用期也是劳动关系，",
+        "试用期也是劳动关系（《劳动合同法》第十九条），摔伤属于第十四条的情形，",
+    ).replace("## 以案释法", "- 《工伤保险条例》第十四条\n\n## 以案释法")
+    response = editor.post(f"/admin/cases/{SLUG}", data=case_form(body=bad_body, action="submit"),
+                           follow_redirects=True)
+    assert "第十四条 reads as 《劳动合同法》第十四条" in response.get_data(as_text=True)
+    assert _case(app).status == "draft"
+
+
 def test_a_case_with_problems_cannot_be_submitted_but_the_draft_is_kept(app: Flask) -> None:
     editor = _browser(app, "wang", "editor")
     editor.post("/admin/cases/new", data=case_form())

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from wx_backend.laws import LawLibrary, parse_citation
+from wx_backend.laws.references import cited_articles, reference_problems
 from wx_backend.problems import ProblemsError
 from wx_backend.yaml_safe import safe_load
 
@@ -220,7 +221,12 @@ def _check_guide(topic: Topic, laws: LawLibrary | None, path: Path) -> list[str]
             continue
         if laws is not None and laws.resolve(citation) is None:
             problems.append(f"{where}: guide_basis: {text} does not exist in content/laws/")
+    if laws is not None:
+        cited = cited_articles(topic.guide_basis, laws)
+        for problem in reference_problems(topic.guide, cited, laws):
+            problems.append(f"{where}: guide: {problem}")
     return problems
+
 
 
 def _looks_like_faq_id(value: str, topics: Sequence[Topic]) -> bool:
@@ -378,6 +384,10 @@ def _check_entry(
     if laws is not None:
         for problem in laws.verify_quotations(texts["detail"]):
             problems.append(f"{where}: detail: {problem}")
+        cited = cited_articles(basis, laws)
+        for field in ("answer", "detail"):
+            problems.extend(f"{where}: {field}: {message}"
+                            for message in reference_problems(texts[field], cited, laws))
     if not isinstance(reviewed, dt.date):
         return None
     return FaqEntry(

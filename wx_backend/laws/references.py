@@ -10,9 +10,10 @@ the wrong law (第四十七条 after 《劳动争议调解仲裁法》 is that l
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from wx_backend.laws.citations import article_label, article_number
+from wx_backend.laws.citations import article_label, article_number, parse_citation
 from wx_backend.laws.library import LawLibrary, Statute
 from wx_backend.laws.numerals import NUMERAL_CHARS
 
@@ -129,6 +130,20 @@ def reference_problems(text: str, basis: list[tuple[str, str]], laws: LawLibrary
                 problems.append(f"{label} reads as 《{ref.statute.short_title}》{label}, but the "
                                 f"basis cites that number under 《{others[0]}》; name it: {where}")
     return problems
+
+
+def cited_articles(citations: Iterable[str], laws: LawLibrary) -> list[tuple[str, str]]:
+    """(full title, article key) of each well-formed citation to a shipped instrument."""
+    cited: list[tuple[str, str]] = []
+    for text in citations:
+        try:
+            citation = parse_citation(text)
+        except ValueError:
+            continue  # malformed citations are reported where they are listed
+        statute = laws.statute(citation.title)
+        if statute is not None:
+            cited.append((statute.title, citation.article))
+    return cited
 
 
 def _lookup(name: str, laws: LawLibrary) -> Statute | None:

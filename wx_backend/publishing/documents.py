@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from wx_backend.laws import LawLibrary, parse_citation
+from wx_backend.laws.references import cited_articles, reference_problems
 from wx_backend.problems import ProblemsError
 from wx_backend.yaml_safe import safe_load
 
@@ -275,6 +276,9 @@ def check_against_content(
             problems.append(f"{where}: 法律依据: {text} does not exist in content/laws/")
     for problem in laws.verify_quotations(document.body):
         problems.append(f"{where}: quotation: {problem}")
+    cited = cited_articles(citations, laws)
+    problems.extend(f"{where}: {message}"
+                    for message in reference_problems(document.body, cited, laws))
     if faq_ids is not None:
         for faq_id in document.related_faq:
             if faq_id not in faq_ids:

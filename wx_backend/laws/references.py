@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from wx_backend.laws.citations import article_label, article_number, parse_citation
 from wx_backend.laws.library import LawLibrary, Statute
@@ -56,12 +57,7 @@ def read_references(text: str, laws: LawLibrary) -> list[Reference]:
     Quotations (“…”) are skipped: their references belong to the quoted article's own law
     and are checked word for word elsewhere. "附录第N条" (an appendix item) is not an article.
     """
-    names = sorted({*laws.names, *SHORTHANDS, _REGULATION}, key=len, reverse=True)
-    token = re.compile(
-        r"“[^”]*”|《(?P<bracketed>[^》]+)》"
-        r"|(?P<appendix>附录)?(?P<named>" + "|".join(map(re.escape, names)) + r")?"
-        rf"第(?P<articles>{_N}(?:、{_N})*)条(?P<suffix>之[一二三四五六七八九])?"
-    )
+    token = _token_pattern(laws.names)
     current: Statute | None = None
     current_name = ""
     last_regulation: Statute | None = None
@@ -144,6 +140,17 @@ def cited_articles(citations: Iterable[str], laws: LawLibrary) -> list[tuple[str
         if statute is not None:
             cited.append((statute.title, citation.article))
     return cited
+
+
+@lru_cache(maxsize=8)
+def _token_pattern(library_names: frozenset[str]) -> re.Pattern[str]:
+    # Longest names first, so 劳动合同法实施条例 is not read as 劳动合同法 + 实施条例.
+    names = sorted({*library_names, *SHORTHANDS, _REGULATION}, key=len, reverse=True)
+    return re.compile(
+        r"“[^”]*”|《(?P<bracketed>[^》]+)》"
+        r"|(?P<appendix>附录)?(?P<named>" + "|".join(map(re.escape, names)) + r")?"
+        rf"第(?P<articles>{_N}(?:、{_N})*)条(?P<suffix>之[一二三四五六七八九])?"
+    )
 
 
 def _lookup(name: str, laws: LawLibrary) -> Statute | None:

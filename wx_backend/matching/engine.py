@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +11,8 @@ import numpy as np
 import numpy.typing as npt
 
 from wx_backend.matching.concepts import ConceptProfiles, ConceptStrengths, ConceptTagger
-from wx_backend.matching.dictionaries import load_dictionaries
+from wx_backend.matching.dictionaries import DEFAULT_DIR, load_dictionaries
+from wx_backend.matching.feature_cache import FeatureCache, Features, cache_key
 from wx_backend.matching.index import ChannelGroup, ChannelIndex, SentencePooling, TermCounts
 from wx_backend.matching.scope import ScopeDetector
 from wx_backend.matching.text import Normalizer
@@ -60,13 +61,20 @@ class Weights:
         return self.word + self.bigram + self.pinyin + self.entry + self.document + self.topic
 
 
+# Beyond this many phrasings the stored features would cost more memory during the build
+# (they are all held until saved) and more disk than the start-up time they save.
+FEATURE_CACHE_MAX_TEXTS = 50_000
+
+
 class Matcher:
     """Rank FAQ entries for a question; all work happens in build(), queries are read-only."""
 
     def __init__(self, documents: Sequence[Document], tokenizer: Tokenizer,
                  scope: ScopeDetector, thresholds: Thresholds, weights: Weights,
-                 concepts: ConceptTagger | None = None) -> None:
+                 concepts: ConceptTagger | None = None,
+                 features: Callable[[str], Features] | None = None) -> None:
         self._documents = tuple(documents)
+        features = features or tokenizer.features
         self._concepts = concepts or ConceptTagger({})
         self._tokenizer = tokenizer
         self._scope = scope
@@ -91,7 +99,7 @@ class Matcher:
             counts: dict[str, float] = {}
             texts: list[str] = []
             for text in (doc.question, *doc.similar, " ".join(doc.keywords)):
-                normalized, w, b, p = tokenizer.features(text)
+                normalized, w, b, p = features(text)
                 texts.append(normalized)
                 if not w or normalized in seen:
                     continue
@@ -107,7 +115,7 @@ class Matcher:
             entry_words.add(sorted(set(document)))
             answer = ""
             if doc.answer:
-                answer, w, b, _ = tokenizer.features(doc.answer)
+                answer, w, b, _ = features(doc.answer)
                 document.extend(w)
                 for token in (*w, *b):
                     counts[token] = counts.get(token, 0.0) + weights.answer_share
@@ -135,8 +143,13 @@ class Matcher:
     @classmethod
     def build(cls, documents: Sequence[Document], *, cache_dir: Path | None = None,
               dictionaries_dir: Path | None = None,
-              thresholds: Thresholds | None = None, weights: Weights | None = None) -> Matcher:
-        """Load dictionaries, start the tokenizer and index every document, up front."""
+              thresholds: Thresholds | None = None, weights: Weights | None = None,
+              cache_features: bool = True) -> Matcher:
+        """Load dictionaries, start the tokenizer and index every document, up front.
+
+        With cache_dir, jieba's dictionary and (for FAQs up to FEATURE_CACHE_MAX_TEXTS
+        phrasings) the phrasings' features are kept there for the next start-up.
+        """
         ids = [doc.id for doc in documents]
         if len(set(ids)) != len(ids):
             raise ValueError("document ids must be unique")
@@ -144,8 +157,17 @@ class Matcher:
         normalizer = Normalizer(dictionaries)
         tokenizer = Tokenizer(dictionaries, normalizer, cache_dir)
         scope = ScopeDetector(dictionaries.out_of_domain, dictionaries.labor_anchors)
-        return cls(documents, tokenizer, scope, thresholds or Thresholds(), weights or Weights(),
-                   ConceptTagger(dictionaries.concepts, dictionaries.status_concepts))
+        cache = None
+        texts = sum(len(doc.similar) + 3 for doc in documents)
+        if cache_dir is not None and cache_features and texts <= FEATURE_CACHE_MAX_TEXTS:
+            key = cache_key(dictionaries_dir or DEFAULT_DIR)
+            cache = FeatureCache(cache_dir, key, tokenizer.features)
+        matcher = cls(documents, tokenizer, scope, thresholds or Thresholds(),
+                      weights or Weights(),
+                      ConceptTagger(dictionaries.concepts, dictionaries.status_concepts), cache)
+        if cache is not None:
+            cache.save()
+        return matcher
 
     def __len__(self) -> int:
         return len(self._documents)

@@ -72,3 +72,12 @@ def test_a_labor_contractor_who_ran_off_leads_to_the_general_contractor_entry(
 ) -> None:
     decision = matcher.decide("包工头跑了工钱找谁要")
     assert decision.candidates[0].entry_id == "qx-02"  # 包工头跑了或者不给工钱，谁来付？
+
+
+def test_a_grade_already_assessed_is_not_read_as_asking_about_recognition(
+        matcher: Matcher) -> None:
+    # Workers say "认定工伤九级" for the assessed grade: they ask what grade 9 pays, and the
+    # 工伤认定 concept would pull the question to entries on how recognition works.
+    for question in ("工伤认定了九级能赔多少", "认定工伤10级老板给多少钱", "工地认定工伤八级"):
+        assert "工伤认定" not in matcher.tokens(question), question
+    assert "工伤认定" in matcher.tokens("工伤认定一般要多久")

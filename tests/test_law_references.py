@@ -36,6 +36,11 @@ def test_a_bare_number_belongs_to_the_instrument_named_last(laws: LawLibrary) ->
                                  ("劳动争议调解仲裁法", "27"), ("劳动争议调解仲裁法", "48")]
 
 
+def test_a_number_right_after_a_name_is_explicit(laws: LawLibrary) -> None:
+    references = read_references("《劳动合同法》第四十条……（第四十一条）；实施条例第十条", laws)
+    assert [r.explicit for r in references] == [True, False, True]
+
+
 def test_shorthands_and_lists_are_read(laws: LawLibrary) -> None:
     text = ("合同期限分三种（《劳动合同法》第十三、十四、十五条）；"
             "年限合并计算（实施条例第十条）；举证责任在单位（司法解释（一）第四十四条）。")

@@ -228,7 +228,6 @@ def _check_guide(topic: Topic, laws: LawLibrary | None, path: Path) -> list[str]
     return problems
 
 
-
 def _looks_like_faq_id(value: str, topics: Sequence[Topic]) -> bool:
     return any(re.fullmatch(rf"{re.escape(t.prefix)}-\d\d", value) for t in topics)
 

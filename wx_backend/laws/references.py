@@ -61,6 +61,7 @@ def read_references(text: str, laws: LawLibrary) -> list[Reference]:
     current: Statute | None = None
     current_name = ""
     last_regulation: Statute | None = None
+    bracket_end = -1
     references: list[Reference] = []
     for match in token.finditer(text):
         if match.group(0).startswith("“"):
@@ -70,11 +71,12 @@ def read_references(text: str, laws: LawLibrary) -> list[Reference]:
             current = _lookup(current_name, laws)
             if current is not None and current.title.endswith(_REGULATION):
                 last_regulation = current
+            bracket_end = match.end()
             continue
         if match.group("appendix"):
             continue
         named = match.group("named")
-        explicit = False
+        explicit = match.start() == bracket_end  # 《劳动合同法》第四十条
         if named:
             statute = last_regulation if named == _REGULATION else _lookup(named, laws)
             if statute is not None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wx_backend.laws import LawLibrary
 from wx_backend.laws.references import read_references, reference_problems
@@ -94,3 +96,14 @@ def test_correct_references_pass(laws: LawLibrary) -> None:
             "满一年视为无固定期限合同（第十四条第三款；实施条例第七条）。")
     basis = [(CONTRACT_LAW, "82"), (CONTRACT_LAW, "14"), ("中华人民共和国劳动合同法实施条例", "7")]
     assert reference_problems(text, basis, laws) == []
+
+
+PIECES = [*"第条之、一二三四五六七八九十百千零〇两0123456789《》“”（）款项附录",
+          "劳动合同法", "实施条例", "条例", "司法解释（一）", "《工伤保险条例》", "《民法典》"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_any_text_a_staff_member_types_gets_problems_never_a_crash(text: str) -> None:
+    laws = LawLibrary.load(LAWS_DIR)
+    assert isinstance(reference_problems(text, [], laws), list)

@@ -141,7 +141,7 @@ def test_an_article_number_written_after_the_wrong_law_is_rejected(
               "经济补偿每满一年付一个月工资（第四十七条）。")
     message = _problems(tmp_path, laws, _entry(
         answer=answer, basis=["《劳动争议调解仲裁法》第二十七条", "《劳动合同法》第四十七条"]))
-    assert "answer: 第四十七条 reads as 《劳动争议调解仲裁法》第四十七条" in message
+    assert "answer: 第四十七条按上文读作《劳动争议调解仲裁法》第四十七条" in message
     fixed = answer.replace("（第四十七条）", "（《劳动合同法》第四十七条）")
     load_catalog(_write(tmp_path, [_entry(
         answer=fixed, basis=["《劳动争议调解仲裁法》第二十七条", "《劳动合同法》第四十七条"])]),
@@ -150,7 +150,7 @@ def test_an_article_number_written_after_the_wrong_law_is_rejected(
 
 def test_an_article_number_with_no_law_named_is_rejected(tmp_path: Path, laws: LawLibrary) -> None:
     message = _problems(tmp_path, laws, _entry(detail="工资按月支付（第五十条）。"))
-    assert "detail: 第五十条: name the instrument before it" in message
+    assert "detail: 第五十条前面没有写明是哪部法律" in message
 
 
 def test_altered_quotation_is_rejected(tmp_path: Path, laws: LawLibrary) -> None:

@@ -120,7 +120,7 @@ def test_an_article_number_under_the_wrong_law_is_named_to_the_editor(app: Flask
     ).replace("## 以案释法", "- 《工伤保险条例》第十四条\n\n## 以案释法")
     response = editor.post(f"/admin/cases/{SLUG}", data=case_form(body=bad_body, action="submit"),
                            follow_redirects=True)
-    assert "第十四条 reads as 《劳动合同法》第十四条" in response.get_data(as_text=True)
+    assert "第十四条按上文读作《劳动合同法》第十四条" in response.get_data(as_text=True)
     assert _case(app).status == "draft"
 
 

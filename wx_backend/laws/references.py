@@ -112,21 +112,21 @@ def reference_problems(text: str, basis: list[tuple[str, str]], laws: LawLibrary
         label = article_label(ref.article)
         if ref.statute is None:
             if ref.context:
-                problems.append(f"{label} falls under 《{ref.context}》, which is not in "
-                                f"content/laws/ and cannot be checked: {where}")
+                problems.append(f"{label}读作《{ref.context}》的条文，但这部文件不在 content/laws/ "
+                                f"里，无法核对，请不写条号或改引已收录的法律：{where}")
             else:
-                problems.append(f"{label}: name the instrument before it: {where}")
+                problems.append(f"{label}前面没有写明是哪部法律，请写明：{where}")
             continue
         if ref.statute.article(ref.article) is None:
-            problems.append(f"{label} reads as 《{ref.statute.short_title}》{label}, which does "
-                            f"not exist: {where}")
+            problems.append(f"{label}按上文读作《{ref.statute.short_title}》{label}，"
+                            f"但该法没有这一条，请写明法律名称：{where}")
             continue
         if (ref.statute.title, ref.article) not in cited:
             others = [title for title, article in cited
                       if article == ref.article and title != ref.statute.title]
             if others:
-                problems.append(f"{label} reads as 《{ref.statute.short_title}》{label}, but the "
-                                f"basis cites that number under 《{others[0]}》; name it: {where}")
+                problems.append(f"{label}按上文读作《{ref.statute.short_title}》{label}，但依据里"
+                                f"这一条属于《{others[0]}》，请写明法律名称：{where}")
     return problems
 
 

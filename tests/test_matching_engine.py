@@ -67,6 +67,13 @@ def test_colloquial_words_map_to_canonical_terms(matcher: Matcher) -> None:
     assert matcher.normalize("血汗钱") == "工资"
 
 
+def test_an_age_of_sixty_or_more_is_read_as_retirement_age(matcher: Matcher) -> None:
+    for text in ("我爸65岁在工地", "六十多岁了还在干", "我今年62了", "七十岁的老人"):
+        assert "退休" in matcher.tokens(text), text
+    for text in ("我16岁", "女的50多岁", "干了60天", "1965年出生"):
+        assert "退休" not in matcher.tokens(text), text
+
+
 def test_numbers_are_not_rewritten_as_slang_inside_longer_numbers(matcher: Matcher) -> None:
     # "996" is slang for overtime; the 7 of 7年 and the 996 of 1996 are only numbers.
     assert matcher.normalize("干了7年") == "干了7年"

@@ -81,3 +81,9 @@ def test_a_grade_already_assessed_is_not_read_as_asking_about_recognition(
     for question in ("工伤认定了九级能赔多少", "认定工伤10级老板给多少钱", "工地认定工伤八级"):
         assert "工伤认定" not in matcher.tokens(question), question
     assert "工伤认定" in matcher.tokens("工伤认定一般要多久")
+
+
+def test_an_age_past_sixty_reaches_the_older_worker_entry(matcher: Matcher) -> None:
+    # "今年62了" says nothing of retirement in words, but 60+ is what changes the answer.
+    decision = matcher.decide("我今年62了还在工地上干活 手被砸伤了能报工伤吗")
+    assert decision.candidates[0].entry_id == "gsrd-27"  # 超过60岁在工地干活受伤，还能认定工伤吗？

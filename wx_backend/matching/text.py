@@ -21,6 +21,10 @@ _MEASURES = ("个|月|年|天|日|倍|小时|周岁|周|星期|岁|级|元|块|�
 _NUMERAL_RE = re.compile(rf"(?<![第])([零〇一二两三四五六七八九十百千万]+)(?=(?:{_MEASURES}))")
 _ARTICLE_RE = re.compile(r"第([零〇一二两三四五六七八九十百千]+)(?=[条款项章级])")
 _DOUBLE_RE = re.compile(r"(双倍|两倍|二倍|翻倍)")
+# An age of 60 or more ("62岁", "六十多岁", "今年63了") is at or past the statutory retirement
+# age, which changes the rules (工伤 for older workers, 劳务 or 劳动, pension): say so in words.
+_AGE_RE = re.compile(r"(?<![\d.])(?:[6-9]\d(?:多)?(?:周岁|岁)|今年[6-9]\d(?:多)?了)"
+                     r"|(?<![一二三四五六七八九十])[六七八九]十多?(?:周岁|岁)")
 _SPACE_RE = re.compile(r"\s+")
 # Punctuation and symbols become a boundary; letters, digits and CJK stay.
 _PUNCT_RE = re.compile(r"[^\w\u4e00-\u9fff]+|_")
@@ -108,6 +112,7 @@ class Normalizer:
     def normalize(self, text: str) -> str:
         """Return the canonical form of text, punctuation turned into single spaces."""
         text = char_normalize(text)
+        text = _AGE_RE.sub(lambda m: m.group(0) + " 退休年龄 ", text)
         for pattern, target in self._guarded:
             text = pattern.sub(target, text)
         # Exactly _alternation(self._synonyms).sub(lambda m: self._synonyms[m.group(0)], text).

@@ -44,6 +44,7 @@ def test_worker_questions_reach_the_right_topic(matcher: Matcher, question: str,
 @pytest.mark.parametrize("question", [
     "老公出轨了要离婚，房子怎么分",
     "我哥借了我五万块钱打了借条，现在不还",
+    "我家装修，装修队把地板弄坏了不肯赔",
 ])
 def test_non_labor_questions_are_declined_on_the_real_faq(matcher: Matcher,
                                                           question: str) -> None:
@@ -54,6 +55,10 @@ def test_non_labor_questions_are_declined_on_the_real_faq(matcher: Matcher,
     "我老婆在单位上班时突然晕倒猝死了，单位说不管，怎么赔",
     "老公因工去世了，家属能拿到什么",
     "工程早就完工了，开发商一直拖着不给钱，我们的工资也拿不到",
+    # The job named in the question makes 车祸/撞/装修 a work matter.
+    "我在美团送外卖 被车撞了 平台说我是众包的不管",
+    "给私人老板开大车 跑长途出了车祸 我受伤了谁赔",
+    "干装修的 梯子断了摔骨折 师傅说他不管让我找老板",
 ])
 def test_family_words_and_the_developer_do_not_push_a_labor_question_out(
         matcher: Matcher, question: str) -> None:

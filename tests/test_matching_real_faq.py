@@ -45,6 +45,7 @@ def test_worker_questions_reach_the_right_topic(matcher: Matcher, question: str,
     "老公出轨了要离婚，房子怎么分",
     "我哥借了我五万块钱打了借条，现在不还",
     "我家装修，装修队把地板弄坏了不肯赔",
+    "我离婚了，前夫一直不给孩子抚养费",
 ])
 def test_non_labor_questions_are_declined_on_the_real_faq(matcher: Matcher,
                                                           question: str) -> None:
@@ -59,6 +60,9 @@ def test_non_labor_questions_are_declined_on_the_real_faq(matcher: Matcher,
     "我在美团送外卖 被车撞了 平台说我是众包的不管",
     "给私人老板开大车 跑长途出了车祸 我受伤了谁赔",
     "干装修的 梯子断了摔骨折 师傅说他不管让我找老板",
+    "开货车送货出了车祸 对方全责 保险公司赔了 单位还要赔吗",
+    "去客户家装修的时候从二楼摔下来了 公司说是个人行为",
+    "公司年会喝多了酒 回家路上出了车祸",
 ])
 def test_family_words_and_the_developer_do_not_push_a_labor_question_out(
         matcher: Matcher, question: str) -> None:

@@ -96,3 +96,15 @@ def test_an_age_past_sixty_reaches_the_older_worker_entry(matcher: Matcher) -> N
     # "今年62了" says nothing of retirement in words, but 60+ is what changes the answer.
     decision = matcher.decide("我今年62了还在工地上干活 手被砸伤了能报工伤吗")
     assert decision.candidates[0].entry_id == "gsrd-27"  # 超过60岁在工地干活受伤，还能认定工伤吗？
+
+
+@pytest.mark.parametrize(("question", "entry_id"), [
+    ("手里有老板写的欠条，能直接去法院告吗", "qx-11"),        # 欠条, 法院: a wage IOU
+    ("打架被拘留了几天，回来公司不要我了", "jc-30"),          # 打架, 拘留: a dismissal
+    ("肇事司机跑了，我这工伤的医疗费怎么办", "gsdy-18"),
+])
+def test_a_strong_faq_match_keeps_a_labor_question_with_outside_words_in_scope(
+        matcher: Matcher, question: str, entry_id: str) -> None:
+    decision = matcher.decide(question)
+    assert decision.outcome != "out_of_scope"
+    assert decision.candidates[0].entry_id == entry_id

@@ -257,8 +257,12 @@ class Matcher:
         t = self.thresholds
         normalized, ranked = self._score(text, max(t.max_choices, 5))
         candidates = tuple(self._candidate(i, s) for i, s in ranked)
-        if self._scope.evidence(text) >= t.out_of_scope:
-            return Decision("out_of_scope", candidates[: t.max_choices], normalized)
+        evidence = self._scope.evidence(text)
+        if evidence >= t.out_of_scope:
+            firm = evidence > t.out_of_scope_firm
+            keeps = t.match_keeps_firm if firm else t.match_keeps_in_scope
+            if not candidates or candidates[0].score < keeps:
+                return Decision("out_of_scope", candidates[: t.max_choices], normalized)
         if not candidates or candidates[0].score < t.choices:
             return Decision("fallback", candidates[: t.max_choices], normalized)
         top = candidates[0].score

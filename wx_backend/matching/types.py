@@ -51,3 +51,11 @@ class Thresholds:
     choice_ratio: float = 0.7  # a choice must score at least this share of the top score
     max_choices: int = 3
     out_of_scope: float = 1.0  # out-of-domain evidence needed to decline
+    # A strong FAQ match keeps a question in scope despite out-of-domain words: a rider hit by
+    # a car, an IOU for wages, a dismissal after 拘留 are labor questions. Up to
+    # out_of_scope_firm evidence a match of match_keeps_in_scope is enough, beyond it a match
+    # of match_keeps_firm. (On dev no out-of-scope question scores above 0.41 with evidence up
+    # to 3, nor above 0.52 with more.)
+    out_of_scope_firm: float = 3.0
+    match_keeps_in_scope: float = 0.5
+    match_keeps_firm: float = 0.65

@@ -67,6 +67,11 @@ def test_colloquial_words_map_to_canonical_terms(matcher: Matcher) -> None:
     assert matcher.normalize("血汗钱") == "工资"
 
 
+def test_what_do_i_do_in_any_dialect_adds_no_topic_word(matcher: Matcher) -> None:
+    for text in ("工钱咋整", "工钱咋办", "工钱怎么弄", "工钱怎么办"):
+        assert matcher.tokens(text) == matcher.tokens("工钱"), text
+
+
 def test_an_age_of_sixty_or_more_is_read_as_retirement_age(matcher: Matcher) -> None:
     for text in ("我爸65岁在工地", "六十多岁了还在干", "我今年62了", "七十岁的老人"):
         assert "退休" in matcher.tokens(text), text

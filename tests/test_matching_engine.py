@@ -67,6 +67,11 @@ def test_colloquial_words_map_to_canonical_terms(matcher: Matcher) -> None:
     assert matcher.normalize("血汗钱") == "工资"
 
 
+def test_being_moved_to_another_workshop_is_a_job_change(matcher: Matcher) -> None:
+    assert "调岗" in matcher.tokens("被调到别的车间了")
+    assert "调岗" in matcher.tokens("公司把我调去仓库")
+
+
 def test_what_do_i_do_in_any_dialect_adds_no_topic_word(matcher: Matcher) -> None:
     for text in ("工钱咋整", "工钱咋办", "工钱怎么弄", "工钱怎么办"):
         assert matcher.tokens(text) == matcher.tokens("工钱"), text

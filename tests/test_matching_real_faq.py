@@ -63,6 +63,7 @@ def test_non_labor_questions_are_declined_on_the_real_faq(matcher: Matcher,
     "开货车送货出了车祸 对方全责 保险公司赔了 单位还要赔吗",
     "去客户家装修的时候从二楼摔下来了 公司说是个人行为",
     "公司年会喝多了酒 回家路上出了车祸",
+    "我老婆在服装厂做了三年 老板说要结婚了就别干了",
 ])
 def test_family_words_and_the_developer_do_not_push_a_labor_question_out(
         matcher: Matcher, question: str) -> None:

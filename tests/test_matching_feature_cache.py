@@ -113,3 +113,14 @@ def test_a_very_large_faq_is_built_without_storing_features(
     Matcher.build(documents, cache_dir=tmp_path)
     assert _cache_files(tmp_path) == []
     assert (tmp_path / "jieba.pufa.cache").exists()  # jieba's own cache is still kept
+
+
+def test_an_unwritable_cache_folder_costs_only_time(
+        tmp_path: Path, documents: list[Document], monkeypatch: pytest.MonkeyPatch) -> None:
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("wx_backend.matching.feature_cache.pickle.dump", full_disk)
+    matcher = Matcher.build(documents, cache_dir=tmp_path)
+    assert matcher.rank("干活摔伤了算工伤吗", 1)
+    assert _cache_files(tmp_path) == [] and list(tmp_path.glob(".features-*")) == []

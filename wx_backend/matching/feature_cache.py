@@ -67,19 +67,23 @@ class FeatureCache:
         """Keep exactly this build's texts; drop files of other keys. Never raises."""
         if not self.computed and len(self._used) == len(self._stored):
             return
+        directory = self._path.parent
+        temporary: str | None = None
         try:
-            directory = self._path.parent
             directory.mkdir(parents=True, exist_ok=True)
             fd, temporary = tempfile.mkstemp(dir=directory, prefix=".features-")
             with os.fdopen(fd, "wb") as file:
                 pickle.dump(self._used, file, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self._path)
+            temporary = None
             for old in directory.glob(f"{PREFIX}*{SUFFIX}"):
                 if old != self._path:
                     old.unlink(missing_ok=True)
         except OSError:
-            log.warning("could not store the feature cache in %s", self._path.parent,
-                        exc_info=True)
+            log.warning("could not store the feature cache in %s", directory, exc_info=True)
+        finally:
+            if temporary is not None:  # a half-written file is never left behind
+                Path(temporary).unlink(missing_ok=True)
 
     def _read(self) -> dict[str, Features]:
         try:
